@@ -1,0 +1,63 @@
+# Tremplin — the two set-up commands are `make kiosk` and `make test` (see README.md).
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+DATA ?= data
+PORT ?= 8866
+SEED ?= 42
+OFFERS ?= 2000
+PIP := $(BIN)/python -m pip --quiet --disable-pip-version-check
+CHROMIUM := /usr/bin/chromium
+
+.PHONY: install test-deps chromium world course kiosk test lint bench clean
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml constraints.txt
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@echo "Installation de Tremplin dans $(VENV) / installing Tremplin into $(VENV)…"
+	@$(PIP) install -c constraints.txt -e . 2> >(grep -v "is ignored" >&2)
+	@touch $@
+
+test-deps: $(VENV)/.test-installed chromium
+
+$(VENV)/.test-installed: $(VENV)/.installed
+	@$(PIP) install -c constraints.txt -e '.[test]' 2> >(grep -v "is ignored" >&2)
+	@touch $@
+
+chromium:
+	@if [ ! -x $(CHROMIUM) ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "Installation de chromium (Debian) pour les tests du navigateur / installing Debian's chromium…"; \
+	    (apt-get install -y -q chromium >/dev/null 2>&1 || (apt-get update -q >/dev/null && apt-get install -y -q chromium >/dev/null)) \
+	      || { echo "Échec de l'installation de chromium / could not install chromium" >&2; exit 1; }; \
+	  else \
+	    echo "Les tests du navigateur ont besoin de chromium : lancez « sudo apt-get install chromium » puis relancez « make test »." >&2; \
+	    echo "The browser tests need Debian's chromium: run 'sudo apt-get install chromium', then 'make test' again." >&2; \
+	    exit 1; \
+	  fi; \
+	fi
+
+world: install
+	@test -f $(DATA)/world/world.json || $(BIN)/tremplin world build --seed $(SEED) --offers $(OFFERS) --out $(DATA)/world
+
+course: world
+	@test -f $(DATA)/course/nbgrader_config.py || $(BIN)/tremplin course init $(DATA)/course --data $(DATA)
+	@$(BIN)/tremplin course release --data $(DATA)
+
+kiosk: course
+	@$(BIN)/tremplin kiosk --data $(DATA) --port $(PORT)
+
+test: test-deps
+	@$(BIN)/ruff check .
+	@$(BIN)/python -m pytest -q
+
+lint: $(VENV)/.test-installed
+	@$(BIN)/ruff check .
+
+bench: test-deps world
+	@$(BIN)/tremplin bench --data $(DATA) --out bench.json
+
+clean:
+	rm -rf $(VENV) *.egg-info .pytest_cache .ruff_cache

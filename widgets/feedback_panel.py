@@ -1,0 +1,89 @@
+"""The formative "Vérifier" panel: what the checks say, in the learner's words.
+
+It knows nothing of grading: it is given a function returning one `PanelItem` per check
+(the lesson composes it with the checks), so the same words reach the learner while
+practising and in the graded épreuve.
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import ipywidgets as widgets
+from tremplin.widgets.i18n import t
+
+LOG = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class PanelItem:
+    title: str
+    passed: bool
+    feedback: str
+    points: float
+    max_points: float
+
+
+def render_items(items: Sequence[PanelItem]) -> str:
+    """The panel's HTML: a summary then one line per check, every text escaped."""
+    if not items:
+        return f"<p>{html.escape(t('feedback.nothing_to_check'))}</p>"
+    done = sum(1 for item in items if item.passed)
+    points = sum(item.points for item in items)
+    total = sum(item.max_points for item in items)
+    summary = t("feedback.summary", done=done, count=len(items), points=f"{points:g}", total=f"{total:g}")
+    rows = []
+    for item in items:
+        mark, label, css = (
+            ("✔", t("feedback.done"), "ok") if item.passed else ("✘", t("feedback.todo"), "todo")
+        )
+        rows.append(
+            f'<li class="tremplin-check tremplin-check-{css}">'
+            f'<span aria-hidden="true">{mark}</span> <strong>{html.escape(item.title)}</strong>'
+            f' <span class="tremplin-sr">({html.escape(label)})</span><br>'
+            f"{html.escape(item.feedback)}</li>"
+        )
+    advice = t("feedback.all_done") if done == len(items) else t("feedback.keep_going")
+    return (
+        f'<h3>{html.escape(summary)}</h3><ul class="tremplin-checks">{"".join(rows)}</ul>'
+        f"<p>{html.escape(advice)}</p>"
+    )
+
+
+class FeedbackPanel:
+    """A "Vérifier" button and the checks' verdicts, refreshed on demand or on every event."""
+
+    def __init__(self, compute: Callable[[], Sequence[PanelItem]], *, auto: bool = False) -> None:
+        self._compute = compute
+        self.auto = auto
+        self.button = widgets.Button(
+            description=t("common.check_button"),
+            tooltip=t("feedback.button_tooltip"),
+            button_style="primary",
+            icon="check",
+        )
+        self.output = widgets.HTML(value=f"<p>{html.escape(t('feedback.intro'))}</p>")
+        self.button.on_click(lambda _button: self.refresh())
+        heading = widgets.HTML(f"<h2>{html.escape(t('feedback.heading'))}</h2>")
+        self.widget = widgets.VBox([heading, self.button, self.output])
+        self.widget.add_class("tremplin-feedback")
+        self.items: list[PanelItem] = []
+
+    def refresh(self) -> list[PanelItem]:
+        try:
+            self.items = list(self._compute())
+        except Exception:  # the panel must never show a traceback to a learner
+            LOG.exception("feedback computation failed")
+            self.output.value = f"<p>{html.escape(t('feedback.failed'))}</p>"
+            self.items = []
+            return self.items
+        self.output.value = render_items(self.items)
+        return self.items
+
+    def notify(self) -> None:
+        """Called after each learner action; refreshes only if the panel is live."""
+        if self.auto:
+            self.refresh()
