@@ -215,7 +215,7 @@ def _quoted(text: str) -> str:
 
 def _term_expression(word: str) -> str:
     """A word matches as itself (as a prefix when long enough) or through its stem."""
-    own = _quoted(word) + ("*" if len(word) >= 3 else "")
+    own = _quoted(word) + ("*" if len(word) >= 4 else "")
     stemmed = stem(word)
     return f"({own} OR stems : {_quoted(stemmed)})"
 

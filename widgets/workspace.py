@@ -107,7 +107,7 @@ def pseudonym_slug(pseudonym: str) -> str:
     learners never share a folder.
     """
     text = validate_pseudonym(pseudonym)
-    decomposed = unicodedata.normalize("NFKD", text)
+    decomposed = unicodedata.normalize("NFKD", text.replace("\u2019", "'"))
     ascii_text = "".join(c for c in decomposed if not unicodedata.combining(c))
     lost = any(ord(c) > 127 and c.isalnum() for c in ascii_text)
     slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.encode("ascii", "ignore").decode().lower())
@@ -174,11 +174,12 @@ class Workspace:
             "created_at": format_timestamp(now),
             "world": copy.deepcopy(world),
         }
+        content = _profile_bytes(profile)  # TypeError now, before anything is made
         try:
             root.mkdir(parents=True, exist_ok=True)
             workspace = cls(root, profile, clock)
             workspace._ensure_layout()
-            created = _write_new_file(root / PROFILE, _profile_bytes(profile))
+            created = _write_new_file(root / PROFILE, content)
         except NotADirectoryError as error:
             raise WorkspaceError(t("workspace.not_a_folder", path=root)) from error
         except FileExistsError as error:
