@@ -9,6 +9,7 @@ gradebook refused) is a line of its own and a non-zero exit, not a missing row.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Iterable
 
 from tremplin.grading.course import Course, Progress
@@ -35,7 +36,10 @@ def autograde_epreuves(
         return []
     api = course.api()
     results = []
-    with course.kernel_environment():
+    with course.kernel_environment(), warnings.catch_warnings():
+        # nbgrader 0.9.6's autograde trips SQLAlchemy "not in session" warnings on every
+        # new submission; they are harmless and would bury the progress lines.
+        warnings.filterwarnings("ignore", message=".*not in session.*")
         for index, (epreuve_id, student_id) in enumerate(todo, start=1):
             progress(t("course.grading", index=index, total=len(todo),
                        epreuve=epreuve_id, learner=student_id))

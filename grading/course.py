@@ -25,9 +25,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from tremplin import EXERCISES_DIR
 from tremplin.widgets.errors import TremplinError
 from tremplin.widgets.i18n import t
+
+from tremplin import EXERCISES_DIR
 
 DEFAULT_COURSE_ID = "tremplin"
 CONFIG_NAME = "nbgrader_config.py"
@@ -149,6 +150,8 @@ def init_course(
         _mkdir(folder, report)
     _ensure_exchange_root(layout.exchange_dir, report)
     _write_config(layout, report)
+    if ensure_gradebook(layout):
+        report.created.append(str(layout.gradebook_path))
     available = list_epreuves(exercises_dir)
     chosen = list(epreuves) if epreuves else available
     for epreuve_id in chosen:
@@ -205,6 +208,27 @@ def _write_config(layout: CourseLayout, report: InitReport) -> None:
             return
     path.write_text(text, encoding="utf-8")
     report.created.append(str(path))
+
+
+def ensure_gradebook(layout: CourseLayout) -> bool:
+    """Create the course's gradebook if missing; True when it was created.
+
+    nbgrader stamps a new gradebook by running the `alembic` command found on PATH
+    (nbgrader.api.get_alembic_version); run as `.venv/bin/tremplin` without an activated
+    venv, that command is not on PATH and the first step would fail with a half-made
+    database. Creating it here, once, with the interpreter's bin/ on PATH avoids both.
+    """
+    if layout.gradebook_path.is_file() and layout.gradebook_path.stat().st_size > 0:
+        return False
+    import sys
+
+    from nbgrader.api import Gradebook
+
+    bin_dir = str(Path(sys.executable).parent)
+    path = os.environ.get("PATH", "")
+    with scoped_environ(PATH=f"{bin_dir}{os.pathsep}{path}" if path else bin_dir):
+        Gradebook(layout.db_url, layout.course_id).close()
+    return True
 
 
 # -- opening an existing course --------------------------------------------------------
@@ -269,6 +293,7 @@ def open_course(course_dir: Path) -> Course:
         exchange_dir=Path(exchange_root).resolve() if exchange_root else data / "exchange",
         course_id=coursedir_cfg.get("course_id") or DEFAULT_COURSE_ID,
     )
+    ensure_gradebook(layout)
     config.CourseDirectory.root = str(course_dir)
     config.CourseDirectory.course_id = layout.course_id
     config.Exchange.root = str(layout.exchange_dir)

@@ -21,7 +21,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from tremplin.grading.course import Course, CourseLayout, Progress, data_root, open_course
+from tremplin.grading.course import (
+    Course,
+    CourseLayout,
+    Progress,
+    data_root,
+    open_course,
+    quiet_log,
+)
 from tremplin.widgets.errors import TremplinError
 from tremplin.widgets.i18n import t
 
@@ -56,15 +63,29 @@ def step_from_result(result: dict[str, Any] | None, epreuve: str, student: str |
     log = result.get("log") or ""
     if result.get("success"):
         return StepResult(epreuve, True, student=student, log=log)
-    return StepResult(epreuve, False, last_line(result.get("error") or log), student, log)
+    return StepResult(epreuve, False, reason(log, result.get("error") or ""), student, log)
 
 
-def last_line(text: str) -> str:
-    """The exception line of a traceback, without the exception's module path."""
-    lines = [line.strip() for line in text.strip().splitlines() if line.strip()]
-    line = lines[-1] if lines else "?"
-    head, sep, rest = line.partition(": ")
-    return rest if sep and "." in head and " " not in head else line
+_EXCEPTION_LINE = re.compile(r"^\s*([A-Za-z_][\w.]*(?:Error|Exception|Exit)):\s*(.+)$")
+
+
+def reason(log: str, error: str) -> str:
+    """One line saying why a step failed: the deepest exception in nbgrader's log.
+
+    nbgrader logs the real traceback and then raises a generic "see the above traceback"
+    exception; the last exception line of the log is the one a mediator can act on.
+    """
+    for text in (log, error):
+        found = [m for m in map(_EXCEPTION_LINE.match, text.splitlines()) if m]
+        found = [m for m in found if "see the the above traceback" not in m.group(2)]
+        if found:
+            name, message = found[-1].groups()
+            return f"{name.rsplit('.', 1)[-1]}: {message.strip()}"
+    for text in (error, log):
+        lines = [line.strip() for line in text.splitlines() if line.strip()]
+        if lines:
+            return lines[-1]
+    return "?"
 
 
 # -- mediator side ---------------------------------------------------------------------
@@ -188,8 +209,6 @@ def _coursedir(course: Course, epreuve_id: str, student_id: str = "*") -> Any:
 def _exchange_app(course: Course, kind: str, coursedir: Any, **traits: Any) -> Any:
     from nbgrader.auth import Authenticator
     from nbgrader.exchange import ExchangeFactory
-
-    from tremplin.grading.course import quiet_log
 
     log = quiet_log()
     factory = ExchangeFactory(config=course.config, log=log)

@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 #: More words than this make a query slow and rarely help; the rest is dropped with a message.
 MAX_TERMS = 10
@@ -56,19 +57,29 @@ def fold_text(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
 
 
+#: Control, invisible-format, surrogate and private-use characters (never meaningful in text).
+_UNWANTED = re.compile(
+    "[\x00-\x1f\x7f-\x9f\u00ad\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff"
+    "\ud800-\udfff\ue000-\uf8ff\U000f0000-\U0010ffff]"
+)
+
+
 def clean_text(text: str) -> str:
     """NFC text without control, format or private-use characters (kept out of the index)."""
-    text = unicodedata.normalize("NFC", text)
-    return "".join(
-        " " if unicodedata.category(c) in ("Cc", "Cf", "Co", "Cs") else c for c in text
-    )
+    return _UNWANTED.sub(" ", unicodedata.normalize("NFC", text))
+
+
+@lru_cache(maxsize=65536)
+def _fold_word(word: str) -> tuple[str, ...]:
+    return tuple(_WORD.findall(fold_text(word)))
 
 
 def words(text: str) -> list[str]:
     """The words of `text` as FTS5's unicode61 tokenizer cuts them, folded."""
-    return _WORD.findall(fold_text(clean_text(text)))
+    return [w for raw in _WORD.findall(clean_text(text)) for w in _fold_word(raw)]
 
 
+@lru_cache(maxsize=65536)
 def stem(word: str) -> str:
     """A light French stem of a folded word: feminine and plural endings removed."""
     if len(word) > 3 and word[-1] in "sx" and not word.endswith("ss"):

@@ -1,0 +1,108 @@
+"""`tremplin course init|release|collect|autograde`: the mediator's nbgrader steps.
+
+nbgrader is imported inside the step functions only, so `tremplin --help` stays fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from tremplin.widgets.i18n import t
+
+DATA_HELP = (
+    "dossier de données (défaut : $TREMPLIN_DATA, sinon ./data) / "
+    "data folder (default: $TREMPLIN_DATA, else ./data)"
+)
+COURSE_HELP = (
+    "dossier du cours nbgrader (défaut : DATA/course) / nbgrader course folder "
+    "(default: DATA/course)"
+)
+EPREUVE_HELP = "épreuves (défaut : toutes) / assessments (default: all)"
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "course",
+        help="cours nbgrader : créer, distribuer, ramasser, corriger / nbgrader course steps",
+        description=(
+            "Pilote le cours nbgrader de Tremplin. / Drives Tremplin's nbgrader course."
+        ),
+    )
+    steps = parser.add_subparsers(dest="step", metavar="ÉTAPE", required=True)
+    where = argparse.ArgumentParser(add_help=False)
+    where.add_argument("--data", type=Path, default=None, metavar="DOSSIER", help=DATA_HELP)
+
+    init = steps.add_parser(
+        "init", parents=[where],
+        help="crée ou met à jour le cours / create or update the course",
+        description=(
+            "Crée le cours nbgrader (configuration, source/, dossier d'échange) et copie "
+            "les épreuves ; sans danger si on le relance (les notes sont gardées). / "
+            "Creates the nbgrader course and copies the assessments; safe to re-run "
+            "(grades are kept)."
+        ),
+    )
+    init.add_argument("course_dir", nargs="?", type=Path, metavar="DIR", help=COURSE_HELP)
+    init.add_argument("--course-id", default="tremplin", metavar="ID",
+                      help="identifiant du cours (défaut : tremplin) / course id")
+    init.set_defaults(func=run_init)
+
+    for name, helps, func in (
+        ("release", ("génère et distribue les épreuves", "generate and release"), run_release),
+        ("collect", ("ramasse les derniers rendus", "collect the latest hand-ins"), run_collect),
+        ("autograde", ("corrige les rendus ramassés", "autograde collected hand-ins"),
+         run_autograde),
+    ):
+        step = steps.add_parser(
+            name, parents=[where], help=f"{helps[0]} / {helps[1]}",
+            description=f"{helps[0].capitalize()}. / {helps[1].capitalize()}.",
+        )
+        step.add_argument("--course", type=Path, default=None, metavar="DIR", help=COURSE_HELP)
+        step.add_argument("epreuves", nargs="*", metavar="EPREUVE", help=EPREUVE_HELP)
+        if name == "autograde":
+            step.add_argument("--learner", metavar="ID",
+                              help="un seul apprenant / one learner only")
+        step.set_defaults(func=func)
+
+
+def run_init(args: argparse.Namespace) -> int:
+    from tremplin.grading.course import CourseLayout, data_root, init_course
+
+    layout = CourseLayout.under(data_root(args.data), args.course_dir, args.course_id)
+    report = init_course(layout)
+    for path in report.created:
+        print(t("course.created", path=path))
+    for epreuve in report.epreuves:
+        print(t("course.copied", epreuve=epreuve))
+    print(t("course.ready", path=layout.course_dir, exchange=layout.exchange_dir))
+    return 0
+
+
+def _open(args: argparse.Namespace):  # -> Course
+    from tremplin.grading.course import CourseLayout, data_root, open_course
+
+    layout = CourseLayout.under(data_root(args.data), args.course)
+    return open_course(layout.course_dir)
+
+
+def run_release(args: argparse.Namespace) -> int:
+    from tremplin.grading.exchange import release_epreuves
+
+    return _status(release_epreuves(_open(args), args.epreuves))
+
+
+def run_collect(args: argparse.Namespace) -> int:
+    from tremplin.grading.exchange import collect_epreuves
+
+    return _status(collect_epreuves(_open(args), args.epreuves))
+
+
+def run_autograde(args: argparse.Namespace) -> int:
+    from tremplin.grading.autograde import autograde_epreuves
+
+    return _status(autograde_epreuves(_open(args), args.epreuves, args.learner))
+
+
+def _status(results: list) -> int:
+    return 0 if all(result.ok for result in results) else 1
