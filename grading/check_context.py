@@ -7,11 +7,11 @@ not count in an épreuve, and every event a widget records carries its activity 
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from tremplin.grading.course import data_root
 from tremplin.grading.scenarios import SearchScenario, search_scenario
 from tremplin.widgets.errors import TremplinError
 from tremplin.widgets.i18n import t
@@ -31,13 +31,6 @@ class CheckContext:
         return [event for event in self.events if event.kind == kind]
 
 
-def data_root(explicit: Path | None = None) -> Path:
-    """The kit's data folder: --data, else $TREMPLIN_DATA, else ./data."""
-    if explicit is not None:
-        return Path(explicit)
-    return Path(os.environ.get("TREMPLIN_DATA") or "data")
-
-
 def world_dir(root: Path | None = None) -> Path:
     return data_root(root) / "world"
 
@@ -54,7 +47,7 @@ def load_context(
     if world is None:
         world = World.open(world_dir(root))
     expected = (workspace.profile.get("world") or {}).get("seed")
-    if expected is not None and expected != world.manifest["seed"]:
+    if expected is not None and expected != world.manifest.seed:
         raise TremplinError(t("checks.world_mismatch", seed=expected))
     scenario = search_scenario(world, workspace.pseudonym, activity)
     return CheckContext(

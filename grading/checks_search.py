@@ -160,17 +160,17 @@ def offers_fit_project(ctx: CheckContext) -> Outcome:
 
 @REGISTRY.register("r2-sans-doublon", competences=["R2"], level="N1", points=1, epreuves=[EPREUVE])
 def no_duplicates(ctx: CheckContext) -> Outcome:
-    """The same job twice (same offer, or the same job re-posted by the same employer)."""
+    """The same job twice: an offer and its re-publication (`repost_of`) under a new reference."""
     saved = _saved_offers(ctx)
     if not saved:
         return Outcome(False, t("checks.r2_nothing_saved"))
-    seen: set[tuple[str, ...]] = set()
+    seen: set[str] = set()
     repeated = []
     for entry, offer in saved:
-        key = (entry.offer_id,) if offer is None else (offer["employer_name"], offer["title"], offer["insee"])
-        if key in seen:
+        original = (offer or {}).get("repost_of") or entry.offer_id
+        if original in seen:
             repeated.append(entry.offer_id)
-        seen.add(key)
+        seen.add(original)
     if repeated:
         return Outcome(False, t("checks.r2_duplicates", count=len(repeated)))
     return Outcome(True, t("checks.r2_no_duplicates"))

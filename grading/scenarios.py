@@ -7,6 +7,7 @@ world and the learner's identity.
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import random
 from dataclasses import asdict, dataclass
@@ -19,6 +20,8 @@ from tremplin.widgets import geo
 HOME_TOWN_MIN_POPULATION = 15_000
 RADIUS_CHOICES_KM = (15, 20, 25, 30)
 MIN_MATCHING_OFFERS = 5
+#: Latitude band (degrees) that holds every point within the largest radius.
+MAX_RADIUS_DEG = max(RADIUS_CHOICES_KM) / 111.0 + 0.01
 MIN_SAVED = 3
 
 
@@ -65,11 +68,15 @@ def _home_towns() -> tuple[geo.Commune, ...]:
     return tuple(c for c in geo.communes() if c.population >= HOME_TOWN_MIN_POPULATION)
 
 
+#: Scenario candidates per world (seed, offers digest): computed once per process.
+_CANDIDATES: dict[tuple[int, str], list[tuple[str, str, str, int, int]]] = {}
+
+
 def _candidates(world: Any) -> list[tuple[str, str, str, int, int]]:
     """(family, contract, insee, radius, count) combinations with enough genuine offers."""
-    cached = getattr(world, "_tremplin_scenario_candidates", None)
-    if cached is not None:
-        return cached
+    key = (world.manifest.seed, world.manifest.files.get("offers.jsonl", ""))
+    if key in _CANDIDATES:
+        return _CANDIDATES[key]
     by_key: dict[tuple[str, str], list[tuple[float, float]]] = {}
     for offer in world.offers():
         if offer.get("scam"):
@@ -81,14 +88,17 @@ def _candidates(world: Any) -> list[tuple[str, str, str, int, int]]:
         if len(points) < MIN_MATCHING_OFFERS:
             continue
         for town in _home_towns():
+            distances = sorted(
+                geo.distance_km(town.lat, town.lon, lat, lon)
+                for lat, lon in points
+                if abs(lat - town.lat) <= MAX_RADIUS_DEG
+            )
             for radius in RADIUS_CHOICES_KM:
-                count = sum(
-                    1 for lat, lon in points if geo.distance_km(town.lat, town.lon, lat, lon) <= radius
-                )
+                count = bisect.bisect_right(distances, radius)
                 if count >= MIN_MATCHING_OFFERS:
                     found.append((family, contract, town.insee, radius, count))
                     break
-    world._tremplin_scenario_candidates = found
+    _CANDIDATES[key] = found
     return found
 
 
@@ -97,7 +107,7 @@ def search_scenario(world: Any, learner: str, epreuve: str) -> SearchScenario:
     candidates = _candidates(world)
     if not candidates:
         raise RuntimeError("the world has no job family with enough offers for a scenario")
-    rng = _stable_rng(world.manifest["seed"], epreuve, learner.strip().lower())
+    rng = _stable_rng(world.manifest.seed, epreuve, learner.strip().lower())
     family, contract, insee, radius, count = rng.choice(candidates)
     town = geo.by_insee(insee)
     info = world.family(family) or {}

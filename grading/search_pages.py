@@ -12,9 +12,9 @@ from pathlib import Path
 from typing import Any
 
 import ipywidgets as widgets
-from tremplin.grading.check_context import data_root as default_data_root
 from tremplin.grading.check_context import load_context
 from tremplin.grading.checks import run_checks
+from tremplin.grading.course import data_root as default_data_root
 from tremplin.grading.scenarios import SearchScenario
 from tremplin.widgets.activity import ActivityJournal
 from tremplin.widgets.errors import TremplinError

@@ -1,0 +1,82 @@
+"""`tremplin demo`: the whole chain on three simulated learners, in a fresh folder.
+
+World → course → each learner drives the real search widget → hand-in through nbgrader's
+exchange → collect → nbgrader autograde → per-competence report. Mediators use it to see
+what Tremplin does before a session; the end-to-end test asserts on its report.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from tremplin.grading.search_pages import SEARCH_EPREUVE
+
+DEMO_SEED = 42
+DEMO_OFFERS = 2000
+
+
+def prepare_world(root: Path, *, seed: int, offers: int, progress: Callable[[str], None]) -> Any:
+    from tremplin.widgets.search import build_index
+    from tremplin.widgets.world import World, build_world
+
+    world_dir = root / "world"
+    if not (world_dir / "world.json").exists():
+        build_world(world_dir, seed=seed, offers=offers, progress=progress)
+    if not (world_dir / "search.sqlite").exists():
+        build_index(world_dir)
+    return World.open(world_dir)
+
+
+def simulate_learners(root: Path, world: Any, progress: Callable[[str], None]) -> list[str]:
+    """Each simulated learner opens the épreuve, works their way, and hands it in."""
+    from tremplin.grading.demo_learners import LEARNERS
+    from tremplin.grading.exchange import hand_in
+    from tremplin.grading.search_pages import build_search_activity
+    from tremplin.widgets.workspace import Workspace, pseudonym_slug
+
+    slugs = []
+    for pseudonym, behaviour in LEARNERS.items():
+        slug = pseudonym_slug(pseudonym)
+        workspace = Workspace.create(root / "learners" / slug, pseudonym, world=world_identity(world))
+        workspace.seed_inbox(world.inbox_paths())
+        page = build_search_activity(workspace, SEARCH_EPREUVE, data_root=root, world=world, with_panel=False)
+        behaviour(page)
+        hand_in(root, SEARCH_EPREUVE, slug, workspace.root)
+        progress(f"{pseudonym} ({slug}) : épreuve rendue / handed in")
+        slugs.append(slug)
+    return slugs
+
+
+def world_identity(world: Any) -> dict[str, Any]:
+    return {"seed": world.manifest.seed, "offers": world.manifest.offers}
+
+
+def run_demo(
+    root: Path, *, seed: int = DEMO_SEED, offers: int = DEMO_OFFERS, progress: Callable[[str], None] = print
+) -> Any:
+    """Runs the chain in `root` (a fresh folder) and returns the course report."""
+    from tremplin.grading.autograde import autograde_epreuves
+    from tremplin.grading.course import CourseLayout, init_course, open_course
+    from tremplin.grading.exchange import collect_epreuves, release_epreuves
+    from tremplin.grading.gradebook_report import course_report
+
+    progress("Construction du monde simulé / building the world…")
+    world = prepare_world(root, seed=seed, offers=offers, progress=progress)
+    layout = CourseLayout.under(root)
+    init_course(layout, epreuves=[SEARCH_EPREUVE])
+    course = open_course(layout.course_dir)
+    _require(release_epreuves(course, [SEARCH_EPREUVE], progress=progress))
+    simulate_learners(root, world, progress)
+    _require(collect_epreuves(course, [SEARCH_EPREUVE], progress=progress))
+    _require(autograde_epreuves(course, [SEARCH_EPREUVE], progress=progress))
+    return course_report(course)
+
+
+def _require(results: list[Any]) -> None:
+    from tremplin.widgets.errors import TremplinError
+
+    failed = [r for r in results if not r.ok]
+    if failed:
+        raise TremplinError("; ".join(f"{r.epreuve} {r.student or ''}: {r.message}" for r in failed))

@@ -1,0 +1,34 @@
+"""Shared fixtures: one small real world per test session, built by the real generator."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+#: Tests must never read the developer's own data folder.
+os.environ.pop("TREMPLIN_DATA", None)
+os.environ.setdefault("TREMPLIN_LANG", "fr")
+
+WORLD_SEED = 42
+WORLD_OFFERS = 2000
+
+
+@pytest.fixture(scope="session")
+def data_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A data root holding a default-size world and its search index (read-only for tests)."""
+    from tremplin.widgets.search import build_index
+    from tremplin.widgets.world import build_world
+
+    root = tmp_path_factory.mktemp("data")
+    build_world(root / "world", seed=WORLD_SEED, offers=WORLD_OFFERS)
+    build_index(root / "world")
+    return root
+
+
+@pytest.fixture(scope="session")
+def world(data_root: Path):
+    from tremplin.widgets.world import World
+
+    return World.open(data_root / "world")
