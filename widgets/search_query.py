@@ -90,6 +90,7 @@ def stem(word: str) -> str:
     return word
 
 
+@lru_cache(maxsize=16384)
 def stem_text(text: str) -> str:
     """The stems of all words of `text`, space-separated (the index's `stems` column)."""
     return " ".join(stem(w) for w in words(text))

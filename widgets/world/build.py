@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 from collections.abc import Callable, Iterator
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +42,12 @@ def _commune_records() -> Iterator[dict[str, Any]]:
             "lon": c.lon,
             "population": c.population,
         }
+
+
+@cache
+def _transport_text() -> str:
+    """transport.json's text: the network does not depend on the seed, so make it once."""
+    return dumps_document(build_transport())
 
 
 def check_arguments(seed: int, offers: int) -> None:
@@ -96,7 +103,7 @@ def build_world(
                 yield offer
 
         files["offers.jsonl"] = write_jsonl(out_dir / "offers.jsonl", stream())
-        files["transport.json"] = write_text(out_dir / "transport.json", dumps_document(build_transport()))
+        files["transport.json"] = write_text(out_dir / "transport.json", _transport_text())
         say(t("world.progress_transport"))
         by_id = {e["id"]: e for e in directory.employers}
         for path in write_inbox(out_dir, seed, reference, sample, by_id):
