@@ -48,6 +48,50 @@ FAMILIES: list[dict[str, Any]] = [
      "synonyms": ["logistique", "entrepôt", "magasinier"]},
 ]
 
+#: More families for the timing worlds, so that a query matches a realistic share of offers.
+MORE_TITLES = {
+    "Accueil": ["Agent / Agente d'accueil", "Standardiste"],
+    "Secrétariat": ["Secrétaire administratif / administrative", "Assistant / Assistante de direction"],
+    "Comptabilité": ["Comptable (H/F)", "Aide-comptable"],
+    "Maçonnerie": ["Maçon / Maçonne", "Manœuvre du bâtiment"],
+    "Électricité du bâtiment": ["Électricien / Électricienne du bâtiment"],
+    "Plomberie et chauffage": ["Plombier / Plombière chauffagiste"],
+    "Peinture en bâtiment": ["Peintre en bâtiment (H/F)"],
+    "Menuiserie": ["Menuisier / Menuisière d'agencement"],
+    "Mécanique automobile": ["Mécanicien / Mécanicienne automobile", "Carrossier / Carrossière"],
+    "Transport de marchandises": ["Chauffeur-livreur / Chauffeuse-livreuse",
+                                  "Conducteur / Conductrice poids lourd"],
+    "Transport de personnes": ["Conducteur / Conductrice de car", "Chauffeur / Chauffeuse de taxi"],
+    "Petite enfance": ["Auxiliaire de puériculture", "Assistant / Assistante maternelle"],
+    "Aide à domicile": ["Aide à domicile (H/F)", "Auxiliaire de vie sociale"],
+    "Animation": ["Animateur / Animatrice périscolaire"],
+    "Coiffure": ["Coiffeur / Coiffeuse", "Esthéticien / Esthéticienne"],
+    "Boulangerie": ["Boulanger / Boulangère", "Pâtissier / Pâtissière"],
+    "Boucherie": ["Boucher / Bouchère", "Charcutier / Charcutière traiteur"],
+    "Hôtellerie": ["Réceptionniste en hôtellerie", "Femme / Valet de chambre"],
+    "Agriculture": ["Ouvrier / Ouvrière agricole", "Agent / Agente d'élevage porcin"],
+    "Pêche et mareyage": ["Marin-pêcheur / Marin-pêcheuse", "Ouvrier / Ouvrière de mareyage"],
+    "Industrie agroalimentaire": ["Opérateur / Opératrice de production",
+                                  "Conducteur / Conductrice de ligne"],
+    "Informatique": ["Technicien / Technicienne support informatique", "Développeur / Développeuse web"],
+    "Sécurité": ["Agent / Agente de sécurité", "Agent / Agente de surveillance"],
+    "Enseignement": ["Formateur / Formatrice pour adultes"],
+}
+MORE_FAMILIES: list[dict[str, Any]] = [
+    {"code": f"X{i:04d}", "label": label, "titles": titles, "synonyms": []}
+    for i, (label, titles) in enumerate(MORE_TITLES.items())
+]
+MORE_MIDDLES = [
+    "Vous rédigez des comptes rendus et vous classez les dossiers.",
+    "Vous intervenez sur des chantiers de rénovation en Ille-et-Vilaine.",
+    "Vous livrez les clients professionnels du secteur avec un véhicule de service.",
+    "Vous accompagnez des personnes âgées dans les gestes de la vie quotidienne.",
+    "Vous animez des ateliers pour les enfants de trois à onze ans.",
+    "Vous réglez les machines et vous contrôlez la qualité des produits.",
+    "Vous assurez la maintenance du parc informatique et l'assistance aux utilisateurs.",
+    "Vous surveillez le site et vous rédigez les rapports de ronde.",
+]
+
 COMMUNES = ["35238", "29019", "29232", "56260", "22278", "56121", "35288", "35051", "35047"]
 SKILLS = ["Accueil client", "Encaissement", "Travail en équipe", "Hygiène et sécurité",
           "Mise en rayon", "Port de charges", "Ponctualité", "Relation client"]
@@ -73,10 +117,12 @@ CLOSINGS = [
 ]
 
 
-def _offer(number: int, rng: random.Random) -> dict[str, Any]:
-    family = FAMILIES[number % len(FAMILIES)]
+def _offer(number: int, rng: random.Random, diverse: bool = False) -> dict[str, Any]:
+    families = FAMILIES + MORE_FAMILIES if diverse else FAMILIES
+    family = families[number % len(families)]
     title = family["titles"][rng.randrange(len(family["titles"]))]
-    place = geo.by_insee(COMMUNES[rng.randrange(len(COMMUNES))])
+    pool = _big_communes() if diverse else COMMUNES
+    place = geo.by_insee(pool[rng.randrange(len(pool))])
     assert place is not None
     lat = round(place.lat + rng.uniform(-0.01, 0.01), 5)
     lon = round(place.lon + rng.uniform(-0.01, 0.01), 5)
@@ -85,7 +131,8 @@ def _offer(number: int, rng: random.Random) -> dict[str, Any]:
     low = round(rng.uniform(11.8, 14.0), 2) if hourly else rng.randrange(1750, 2300, 50)
     text = " ".join([
         rng.choice(OPENINGS).format(commune=place.name),
-        rng.choice(MIDDLES), rng.choice(MIDDLES), rng.choice(CLOSINGS),
+        rng.choice(MIDDLES + MORE_MIDDLES if diverse else MIDDLES),
+        rng.choice(MORE_MIDDLES if diverse else MIDDLES), rng.choice(CLOSINGS),
     ])
     return {
         "id": f"OF-{number:06d}", "reference": f"TRP-{number:06d}", "title": title,
@@ -102,6 +149,10 @@ def _offer(number: int, rng: random.Random) -> dict[str, Any]:
         "contact_email": f"recrutement@{employer.lower().split()[0]}.example",
         "scam": number % 37 == 0, "scam_signs": ["fees"] if number % 37 == 0 else [],
     }
+
+
+def _big_communes() -> list[str]:
+    return [c.insee for c in sorted(geo.communes(), key=lambda c: -c.population)[:60]]
 
 
 def point_at(insee: str, km: float, bearing_deg: float = 90.0) -> tuple[float, float]:
@@ -137,17 +188,20 @@ def special_offers(start: int, rng: random.Random) -> list[dict[str, Any]]:
     return specials
 
 
-def build_offers(count: int = 300, seed: int = 7) -> list[dict[str, Any]]:
+def build_offers(count: int = 300, seed: int = 7, diverse: bool = False) -> list[dict[str, Any]]:
+    """`diverse` spreads offers over 32 families and 60 communes (for timing worlds)."""
     rng = random.Random(seed)
-    offers = [_offer(n, rng) for n in range(1, count + 1)]
+    offers = [_offer(n, rng, diverse) for n in range(1, count + 1)]
     offers += special_offers(count + 1, rng)
     return sorted(offers, key=lambda o: o["id"])
 
 
-def write_world(folder: Path, count: int = 300, seed: int = 7, *, families: bool = True) -> Path:
+def write_world(
+    folder: Path, count: int = 300, seed: int = 7, *, families: bool = True, diverse: bool = False
+) -> Path:
     """Write world.json, offers.jsonl (and job_families.json if asked) into `folder`."""
     folder.mkdir(parents=True, exist_ok=True)
-    offers = build_offers(count, seed)
+    offers = build_offers(count, seed, diverse)
     with (folder / "offers.jsonl").open("w", encoding="utf-8", newline="\n") as handle:
         for offer in offers:
             handle.write(json.dumps(offer, ensure_ascii=False, separators=(",", ":")) + "\n")
@@ -157,5 +211,5 @@ def write_world(folder: Path, count: int = 300, seed: int = 7, *, families: bool
     (folder / "world.json").write_text(json.dumps(manifest, ensure_ascii=False), encoding="utf-8")
     if families:
         (folder / "job_families.json").write_text(
-            json.dumps(FAMILIES, ensure_ascii=False), encoding="utf-8")
+            json.dumps(FAMILIES + MORE_FAMILIES, ensure_ascii=False), encoding="utf-8")
     return folder

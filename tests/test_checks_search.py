@@ -134,3 +134,13 @@ def test_scenarios_differ_between_learners_and_are_stable(world) -> None:
     assert search_scenario(world, "Alice", EPREUVE) == search_scenario(world, "alice ", EPREUVE)
     for scenario in scenarios:
         assert len(matching(world, scenario)) >= scenario.min_saved
+
+
+def test_saving_an_offer_and_its_republication_is_a_duplicate(learner, world) -> None:
+    workspace, journal, _scenario = learner
+    repost = next(o for o in world.offers() if o["repost_of"])
+    original = world.offer(repost["repost_of"])
+    for offer in (original, repost):
+        journal.record("shortlist.add", {"offer_id": offer["id"], "title": offer["title"], "note": ""})
+    got = results(workspace, world)["r2-sans-doublon"]
+    assert not got.passed and "1 doublon" in got.feedback

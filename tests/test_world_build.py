@@ -40,6 +40,7 @@ OFFER_KEYS = [
     "contact_email",
     "scam",
     "scam_signs",
+    "repost_of",
 ]
 CONTRACTS = {"CDI", "CDD", "Intérim", "Alternance", "Saisonnier"}
 
@@ -294,3 +295,18 @@ def test_rebuild_replaces_an_older_world(tmp_path: Path) -> None:
     world = World.open(folder)
     assert world.manifest.seed == 2 and len(list(world.offers())) == 60
     assert not (folder / "inbox" / "9999.eml").exists()
+
+
+def test_reposts_copy_an_earlier_genuine_offer_under_a_new_reference(offers: list[dict]) -> None:
+    by_id = {o["id"]: o for o in offers}
+    reposts = [o for o in offers if o["repost_of"]]
+    assert reposts, "a world should hold a few re-published offers"
+    assert len(reposts) < 0.05 * len(offers)
+    for offer in reposts:
+        original = by_id[offer["repost_of"]]
+        assert original["id"] < offer["id"] and not original["scam"] and not original["repost_of"]
+        for key in ("title", "employer_id", "insee", "contract", "salary_min", "family"):
+            assert offer[key] == original[key]
+        assert offer["published"] >= original["published"]
+        assert offer["reference"] in offer["description"]
+        assert original["reference"] not in offer["description"]

@@ -7,6 +7,7 @@ text comes from descriptions.py. A few per cent are scams (scams.py).
 
 from __future__ import annotations
 
+import collections
 import datetime as dt
 import itertools
 import random
@@ -25,6 +26,10 @@ PUBLICATION_WINDOW_DAYS = 60
 AWAY_SHARE = 0.5
 #: Apprentices are paid a share of the SMIC that grows with age and year of training.
 APPRENTICE_SHARES = (0.43, 0.53, 0.67, 0.78, 1.0)
+#: Share of offers that re-publish an earlier one under a new reference, as job boards do.
+REPOST_SHARE = 0.02
+#: How far back (in offers) a re-publication may reach; keeps generation streaming.
+REPOST_MEMORY = 400
 
 
 def empty_offer(number: int, published: str) -> dict[str, Any]:
@@ -54,6 +59,7 @@ def empty_offer(number: int, published: str) -> dict[str, Any]:
         "contact_email": "",
         "scam": False,
         "scam_signs": [],
+        "repost_of": None,
     }
 
 
@@ -137,6 +143,15 @@ def _genuine(
     return offer
 
 
+def repost(offer: dict[str, Any], original: dict[str, Any]) -> dict[str, Any]:
+    """The same job published again: same text and terms, a new id, reference and later date."""
+    copy = {**original, "id": offer["id"], "reference": offer["reference"], "repost_of": original["id"]}
+    copy["published"] = max(offer["published"], original["published"])
+    copy["description"] = original["description"].replace(original["reference"], offer["reference"])
+    copy["skills"] = list(original["skills"])
+    return copy
+
+
 def generate_offers(
     seed: int, count: int, directory: Directory, reference: dt.date
 ) -> Iterator[dict[str, Any]]:
@@ -147,10 +162,17 @@ def generate_offers(
     family_list = content.job_data()["families"]
     families = {f["code"]: f for f in family_list}
     cumulative = list(itertools.accumulate(f["weight"] for f in family_list))
+    repost_rng = rng_for(seed, "reposts")
+    recent: collections.deque[dict[str, Any]] = collections.deque(maxlen=REPOST_MEMORY)
     for index in range(count):
         offer = empty_offer(index + 1, publication_date(rng, reference))
         if index in scam_at:
             yield scams.scam_offer(scam_rng, offer, families, directory.employers)
             continue
+        if recent and repost_rng.random() < REPOST_SHARE:
+            yield repost(offer, repost_rng.choice(recent))
+            continue
         family = rng.choices(family_list, cum_weights=cumulative)[0]
-        yield _genuine(rng, offer, family, directory)
+        genuine = _genuine(rng, offer, family, directory)
+        recent.append(genuine)
+        yield genuine

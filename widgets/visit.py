@@ -1,0 +1,233 @@
+"""The visit: one learner's time at the kiosk, from their pseudonym to "Terminer ma visite".
+
+On the home page the learner gives a pseudonym once; `start_visit` opens (or creates)
+their workspace at DATA/learners/<slug>/ and writes a random token to
+DATA/visits/<token>.json. Every page link carries `?visit=<token>`, and a page finds its
+learner with `current_visit()`. Nothing about the learner is kept in the browser, so a
+public computer keeps nothing once the visit ends (`end_visit` deletes the token).
+
+A page knows its visitor only from the request: Voilà gives the kernel the query string
+(QUERY_STRING), after `voila.utils.wait_for_request()` when the kernel was preheated.
+Outside Voilà (JupyterLab, tests, nbgrader, the demo) TREMPLIN_WORKSPACE names the
+workspace instead, and nothing ever waits.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import os
+import re
+import secrets
+import tempfile
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from urllib.parse import parse_qs, quote
+
+from tremplin.widgets.i18n import t
+from tremplin.widgets.workspace import Workspace, WorkspaceError, pseudonym_slug
+
+__all__ = [
+    "VISITOR_CELL_TAG",
+    "VISIT_LIFETIME",
+    "Visit",
+    "current_visit",
+    "data_root",
+    "end_visit",
+    "home_url",
+    "is_valid_token",
+    "load_visit",
+    "missing_visit_html",
+    "page_url",
+    "start_visit",
+    "wait_for_visitor",
+]
+
+LEARNERS_DIR, VISITS_DIR = "learners", "visits"
+#: A page's first code cell carries this tag: it waits for the visitor with no time limit.
+VISITOR_CELL_TAG = "tremplin-wait-for-visitor"
+#: A token older than this is refused (a visit lasts one session at the kiosk).
+VISIT_LIFETIME = timedelta(hours=12)
+#: What `secrets.token_urlsafe(32)` makes: 43 characters of [A-Za-z0-9_-]. Nothing else is read.
+_TOKEN = re.compile(r"^[A-Za-z0-9_-]{43}$")
+_TOKEN_BYTES = 32
+HOME_NOTEBOOK = "accueil.ipynb"
+
+_request_seen = False
+
+
+@dataclass(frozen=True)
+class Visit:
+    """Who is in front of the page and where their work lives; token is None outside the kiosk."""
+
+    token: str | None
+    pseudonym: str
+    slug: str
+    workspace: Path
+    started_at: str
+
+    def to_json(self) -> dict[str, str]:
+        return {
+            "pseudonym": self.pseudonym,
+            "slug": self.slug,
+            "workspace": str(self.workspace),
+            "started_at": self.started_at,
+        }
+
+
+def data_root(explicit: str | Path | None = None) -> Path:
+    """The kit's data folder: the argument, else $TREMPLIN_DATA, else ./data (made absolute)."""
+    raw = explicit if explicit is not None else (os.environ.get("TREMPLIN_DATA") or "data")
+    return Path(raw).expanduser().resolve()
+
+
+def is_valid_token(token: object) -> bool:
+    """True only for a string shaped like our tokens: no dot, no slash, so no path tricks."""
+    return isinstance(token, str) and bool(_TOKEN.fullmatch(token))
+
+
+def _visit_file(root: Path, token: str) -> Path:
+    if not is_valid_token(token):
+        raise ValueError("invalid visit token")
+    return root / VISITS_DIR / f"{token}.json"
+
+
+def start_visit(pseudonym: str, root: Path | None = None, *, now: datetime | None = None) -> Visit:
+    """Open or create the learner's workspace and a new visit token; WorkspaceError if unfit.
+
+    The pseudonym is checked before anything is written, so a refused one leaves no trace.
+    """
+    root = data_root(root)
+    slug = pseudonym_slug(pseudonym)  # raises WorkspaceError with the French reason
+    workspace = Workspace.create(root / LEARNERS_DIR / slug, pseudonym, world=_world_identity(root))
+    started = (now or datetime.now(UTC)).astimezone(UTC).isoformat(timespec="seconds")
+    visit = Visit(secrets.token_urlsafe(_TOKEN_BYTES), workspace.pseudonym, slug, workspace.root, started)
+    folder = root / VISITS_DIR
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        _write_atomically(_visit_file(root, visit.token), json.dumps(visit.to_json(), ensure_ascii=False))
+    except OSError as error:
+        raise WorkspaceError(t("kiosk.visit_unwritable", reason=error.strerror or str(error))) from error
+    return visit
+
+
+def load_visit(token: object, root: Path | None = None, *, now: datetime | None = None) -> Visit | None:
+    """The visit of a token, or None if it is malformed, unknown, expired or damaged."""
+    if not is_valid_token(token):
+        return None
+    root = data_root(root)
+    path = _visit_file(root, str(token))
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        started = datetime.fromisoformat(data["started_at"])
+        visit = Visit(str(token), str(data["pseudonym"]), str(data["slug"]), Path(data["workspace"]), data["started_at"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    if started.tzinfo is None or (now or datetime.now(UTC)) - started > VISIT_LIFETIME:
+        end_visit(str(token), root)
+        return None
+    learners = (root / LEARNERS_DIR).resolve()
+    if visit.workspace.resolve().parent != learners or visit.workspace.name != visit.slug:
+        return None  # a visit file never points outside DATA/learners
+    return visit
+
+
+def end_visit(token: object, root: Path | None = None) -> bool:
+    """Forget the token ("Terminer ma visite"); True if there was one. The workspace stays."""
+    if not is_valid_token(token):
+        return False
+    try:
+        _visit_file(data_root(root), str(token)).unlink()
+    except FileNotFoundError:
+        return False
+    return True
+
+
+def wait_for_visitor() -> None:
+    """In a preheated Voilà kernel, pause until the learner's request arrives; elsewhere return.
+
+    Voilà preheats a page before anyone opens it; the request (and its query string) reaches
+    the kernel only through `voila.utils.wait_for_request()`. Outside Voilà, or when the
+    kernel was started for the request itself, QUERY_STRING is already there (or never
+    will be), so this never blocks.
+    """
+    global _request_seen
+    if _request_seen:
+        return
+    _request_seen = True
+    if os.environ.get("VOILA_PREHEAT") != "True" or not os.environ.get("VOILA_KERNEL_ID"):
+        return
+    try:
+        from voila.utils import wait_for_request
+    except ImportError:
+        return
+    wait_for_request()
+
+
+def current_visit(root: Path | None = None) -> Visit | None:
+    """The visit of the page's learner: `?visit=` under Voilà, else TREMPLIN_WORKSPACE, else None."""
+    wait_for_visitor()
+    values = parse_qs(os.environ.get("QUERY_STRING", "")).get("visit")
+    if values:
+        return load_visit(values[0], root)
+    workspace = os.environ.get("TREMPLIN_WORKSPACE")
+    if workspace:
+        try:
+            opened = Workspace.open(Path(workspace))
+        except WorkspaceError:
+            return None
+        profile = opened.profile
+        return Visit(None, opened.pseudonym, opened.root.name, opened.root, str(profile.get("created_at", "")))
+    return None
+
+
+def base_url() -> str:
+    """Voilà's base URL as the kernel sees it ("/" outside Voilà)."""
+    base = os.environ.get("VOILA_BASE_URL") or "/"
+    return base if base.endswith("/") else base + "/"
+
+
+def page_url(notebook: str, visit: Visit | None = None) -> str:
+    """The address of a page (path relative to the folder served), carrying the visit token."""
+    url = f"{base_url()}voila/render/{quote(notebook)}"
+    if visit is not None and visit.token:
+        url += f"?visit={quote(visit.token)}"
+    return url
+
+
+def home_url(visit: Visit | None = None) -> str:
+    return page_url(HOME_NOTEBOOK, visit)
+
+
+def missing_visit_html() -> str:
+    """What a page shows when it does not know its learner: a kind word and the way home."""
+    text = html.escape(t("kiosk.no_visit"))
+    link = html.escape(t("kiosk.back_home"))
+    return (
+        f'<div class="tremplin-message" role="alert"><p>{text}</p>'
+        f'<p><a class="tremplin-big-link" href="{html.escape(home_url())}">{link}</a></p></div>'
+    )
+
+
+def _world_identity(root: Path) -> dict | None:
+    """The seed and size of the world the learner starts on (read from world.json), if any."""
+    try:
+        manifest = json.loads((root / "world" / "world.json").read_text(encoding="utf-8"))
+        return {"seed": manifest["seed"], "offers": manifest["offers"]}
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    """Write a whole file or nothing: a reader never sees half a visit."""
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".visit-", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            out.write(text)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
