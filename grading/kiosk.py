@@ -175,6 +175,7 @@ def run_kiosk(
     for warning in prepare_data_root(data_root):
         say(warning)
     process = subprocess.Popen(kiosk_command(data_root, port, served), env=kiosk_env(data_root, served))
+    _stop_on_sigterm()
     try:
         if not wait_until_listening(process, port):
             _stop(process)
@@ -185,6 +186,18 @@ def run_kiosk(
         _stop(process)
         say(t("kiosk.stopped"))
         return 0
+
+
+def _stop_on_sigterm() -> None:
+    """Treat SIGTERM like Ctrl+C, so a service manager stopping us also stops Voilà's kernels."""
+
+    def interrupt(_signum: int, _frame: object) -> None:
+        raise KeyboardInterrupt
+
+    try:
+        signal.signal(signal.SIGTERM, interrupt)
+    except ValueError:  # not the main thread (embedded use): leave signals alone
+        pass
 
 
 def _stop(process: subprocess.Popen) -> None:

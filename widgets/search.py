@@ -573,7 +573,10 @@ class SearchEngine:
                  "date": "o.published DESC, offers_fts.rank, offers_fts.rowid",
                  "distance": f"{distance}, offers_fts.rank, offers_fts.rowid"}[sort]
         joined = bool(where) or sort != "relevance"
-        source = "offers_fts JOIN offers o ON o.rowid = offers_fts.rowid" if joined else "offers_fts"
+        # CROSS JOIN keeps FTS5 as the outer loop: driven from an index on offers, SQLite
+        # would re-run the MATCH once per offer (measured 10x slower with a date filter).
+        source = ("offers_fts CROSS JOIN offers o ON o.rowid = offers_fts.rowid"
+                  if joined else "offers_fts")
         where_sql = " AND ".join(["offers_fts MATCH ?", *where])
         return "offers_fts.rowid", source, where_sql, [expression, *params], order
 

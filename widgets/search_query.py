@@ -225,16 +225,17 @@ def _quoted(text: str) -> str:
     return '"' + text.replace('"', '""') + '"'
 
 
-def _term_expression(word: str) -> str:
-    """A word matches as itself (as a prefix when long enough) or through its stem."""
-    own = _quoted(word) + ("*" if len(word) >= 4 else "")
+def _term_expression(word: str, prefix: bool) -> str:
+    """A word matches as itself (the last one also as a prefix) or through its stem."""
+    own = _quoted(word) + ("*" if prefix and len(word) >= 4 else "")
     stemmed = stem(word)
     return f"({own} OR stems : {_quoted(stemmed)})"
 
 
 def match_expression(query: ParsedQuery) -> str | None:
     """The FTS5 MATCH string for the words and phrases to find, or None if there are none."""
-    parts = [_term_expression(w) for w in query.terms]
+    last = len(query.terms) - 1
+    parts = [_term_expression(w, i == last) for i, w in enumerate(query.terms)]
     parts += [_quoted(" ".join(p)) for p in query.phrases]
     return " AND ".join(parts) if parts else None
 

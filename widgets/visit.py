@@ -121,7 +121,9 @@ def load_visit(token: object, root: Path | None = None, *, now: datetime | None 
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
         started = datetime.fromisoformat(data["started_at"])
-        visit = Visit(str(token), str(data["pseudonym"]), str(data["slug"]), Path(data["workspace"]), data["started_at"])
+        visit = Visit(
+            str(token), str(data["pseudonym"]), str(data["slug"]), Path(data["workspace"]), data["started_at"]
+        )
     except (OSError, ValueError, KeyError, TypeError):
         return None
     if started.tzinfo is None or (now or datetime.now(UTC)) - started > VISIT_LIFETIME:
@@ -177,8 +179,8 @@ def current_visit(root: Path | None = None) -> Visit | None:
             opened = Workspace.open(Path(workspace))
         except WorkspaceError:
             return None
-        profile = opened.profile
-        return Visit(None, opened.pseudonym, opened.root.name, opened.root, str(profile.get("created_at", "")))
+        created = str(opened.profile.get("created_at", ""))
+        return Visit(None, opened.pseudonym, opened.root.name, opened.root, created)
     return None
 
 

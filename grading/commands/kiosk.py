@@ -21,7 +21,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--data",
         type=Path,
-        help="dossier de données (défaut : $TREMPLIN_DATA, sinon ./data) / data folder (default: $TREMPLIN_DATA, else ./data)",
+        help=(
+            "dossier de données (défaut : $TREMPLIN_DATA, sinon ./data) / "
+            "data folder (default: $TREMPLIN_DATA, else ./data)"
+        ),
     )
     parser.add_argument(
         "--notebooks",

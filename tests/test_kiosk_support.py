@@ -1,0 +1,146 @@
+"""Starting a real kiosk for tests: the `tremplin kiosk` command in a subprocess.
+
+Not a test module of its own (no tests inside); test_kiosk*.py import it. The kiosk serves
+a copy of notebooks/ holding the real home page and Voilà settings, plus pages the tests
+need (a placeholder lesson, an épreuve, a notebook that raises), so the real lessons'
+heavy kernels are not started for nothing.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+from tremplin import NOTEBOOKS_DIR
+
+#: The `tremplin` command line with only the kiosk sub-command registered: the real
+#: `cli.main` and `commands/kiosk.py`, independent of the other commands being importable.
+CLI = (
+    "import sys; from tremplin.grading import cli; cli.COMMANDS = ('kiosk',); "
+    "sys.exit(cli.main(sys.argv[1:]))"
+)
+LESSON_TITLE = "Leçon d'essai du kiosque"
+EPREUVE_TITLE = "Épreuve d'essai du kiosque"
+SECRET_SOURCE = "kiosk_secret_source_marker"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _notebook(cells: list[dict], title: str | None = None) -> dict:
+    metadata: dict = {
+        "kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"},
+        "language_info": {"name": "python"},
+    }
+    if title:
+        metadata["tremplin"] = {"title": title}
+    return {"cells": cells, "metadata": metadata, "nbformat": 4, "nbformat_minor": 5}
+
+
+def _code(source: str, tags: tuple[str, ...] = ()) -> dict:
+    return {"cell_type": "code", "execution_count": None, "metadata": {"tags": list(tags)},
+            "outputs": [], "source": source}
+
+
+def _markdown(source: str) -> dict:
+    return {"cell_type": "markdown", "metadata": {}, "source": source}
+
+
+def build_notebooks(folder: Path) -> Path:
+    """A served folder: the real accueil.ipynb and voila/, plus small test pages."""
+    folder.mkdir(parents=True)
+    shutil.copy2(NOTEBOOKS_DIR / "accueil.ipynb", folder / "accueil.ipynb")
+    shutil.copytree(NOTEBOOKS_DIR / "voila", folder / "voila")
+    wait = _code("from tremplin.widgets.visit import wait_for_visitor\nwait_for_visitor()",
+                 ("tremplin-wait-for-visitor",))
+    lesson = _notebook([
+        _markdown("# Titre lu dans le markdown"),
+        wait,
+        _code(
+            "from IPython.display import HTML, display\n"
+            "from tremplin.widgets.visit import current_visit, missing_visit_html\n"
+            f"{SECRET_SOURCE} = current_visit()\n"
+            f"display(HTML('<p>Bonjour ' + {SECRET_SOURCE}.pseudonym + '</p>') if {SECRET_SOURCE} "
+            "else HTML(missing_visit_html()))"
+        ),
+    ], title=LESSON_TITLE)
+    (folder / "lecons").mkdir()
+    (folder / "lecons" / "00-essai.ipynb").write_text(json.dumps(lesson), encoding="utf-8")
+    (folder / "epreuves").mkdir()
+    epreuve = _notebook([_markdown(f"# {EPREUVE_TITLE}"), _code("print('épreuve')")])
+    (folder / "epreuves" / "essai.ipynb").write_text(json.dumps(epreuve), encoding="utf-8")
+    boom = _notebook([_code("def kiosk_boom():\n    raise ValueError('kiosk_boom_secret')\nkiosk_boom()")])
+    (folder / "boom.ipynb").write_text(json.dumps(boom), encoding="utf-8")
+    return folder
+
+
+@dataclass
+class Kiosk:
+    process: subprocess.Popen
+    port: int
+    data: Path
+    notebooks: Path
+    log: Path
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/"
+
+    def get(self, path: str, timeout: float = 90) -> tuple[int, str, str]:
+        """(status, final URL, body) of a GET; errors are returned, not raised."""
+        try:
+            with urllib.request.urlopen(self.url + path.lstrip("/"), timeout=timeout) as response:
+                return response.status, response.geturl(), response.read().decode("utf-8")
+        except urllib.error.HTTPError as error:
+            return error.code, error.geturl(), error.read().decode("utf-8", "replace")
+
+    def output(self) -> str:
+        return self.log.read_text(encoding="utf-8", errors="replace")
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+
+def run_cli(*args: str, timeout: float = 60) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-c", CLI, *args], capture_output=True, text=True, timeout=timeout)
+
+
+def start_kiosk(tmp: Path, timeout: float = 120) -> Kiosk:
+    """Run `tremplin kiosk` on a free port; return once it printed its address (or fail)."""
+    notebooks = build_notebooks(tmp / "notebooks")
+    data = tmp / "data"
+    log = tmp / "kiosk.log"
+    port = free_port()
+    with log.open("w") as out:
+        process = subprocess.Popen(
+            [sys.executable, "-c", CLI, "kiosk", "--port", str(port), "--data", str(data),
+             "--notebooks", str(notebooks)],
+            stdout=out, stderr=subprocess.STDOUT,
+        )
+    kiosk = Kiosk(process, port, data, notebooks, log)
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if "Tremplin est prêt" in kiosk.output():
+            return kiosk
+        if process.poll() is not None:
+            break
+        time.sleep(0.2)
+    kiosk.stop()
+    raise AssertionError(f"the kiosk did not start:\n{kiosk.output()[-3000:]}")
