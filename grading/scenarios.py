@@ -18,7 +18,8 @@ from tremplin.widgets import geo
 
 #: Towns a scenario may start from: large enough that every family has offers nearby.
 HOME_TOWN_MIN_POPULATION = 15_000
-RADIUS_CHOICES_KM = (15, 20, 25, 30)
+#: Distances a learner can pick in the search widget (a test keeps them in its list).
+RADIUS_CHOICES_KM = (10, 20, 30)
 MIN_MATCHING_OFFERS = 5
 #: Latitude band (degrees) that holds every point within the largest radius.
 MAX_RADIUS_DEG = max(RADIUS_CHOICES_KM) / 111.0 + 0.01

@@ -144,3 +144,10 @@ def test_saving_an_offer_and_its_republication_is_a_duplicate(learner, world) ->
         journal.record("shortlist.add", {"offer_id": offer["id"], "title": offer["title"], "note": ""})
     got = results(workspace, world)["r2-sans-doublon"]
     assert not got.passed and "1 doublon" in got.feedback
+
+
+def test_scenario_radii_are_choices_of_the_search_widget() -> None:
+    from tremplin.grading.scenarios import RADIUS_CHOICES_KM
+    from tremplin.widgets.search_widget import RADII
+
+    assert set(RADIUS_CHOICES_KM) <= set(RADII)

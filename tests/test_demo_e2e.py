@@ -1,0 +1,60 @@
+"""End to end: simulated learners drive the real widgets, hand in through nbgrader's exchange,
+nbgrader collects and autogrades, and the per-competence report says who validated what."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tremplin.grading.commands.report import render
+from tremplin.grading.demo import run_demo
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict]:
+    root = tmp_path_factory.mktemp("demo")
+    report = run_demo(root, progress=lambda _line: None)
+    return root, json.loads(render(report, "json"))
+
+
+def competences(report: dict, learner: str) -> dict:
+    return next(item["competences"] for item in report["learners"] if item["id"] == learner)
+
+
+def test_the_diligent_learner_validates_r1_and_r2(demo) -> None:
+    _root, report = demo
+    got = competences(report, "alice-diligente")
+    for cid in ("R1", "R2"):
+        assert got[cid]["validated"], got
+        assert got[cid]["points"] == got[cid]["max_points"] > 0
+        assert got[cid]["critical_failures"] == 0
+
+
+def test_the_idle_learner_validates_nothing(demo) -> None:
+    _root, report = demo
+    got = competences(report, "chloe-absente")
+    assert not any(c["validated"] for c in got.values())
+    assert got["R1"]["points"] == 0
+
+
+def test_the_hasty_learner_is_in_between_and_flagged_for_a_scam(demo) -> None:
+    _root, report = demo
+    got = competences(report, "bruno-presse")
+    assert not got["R1"]["validated"]
+    assert 0 < got["R1"]["points"] < got["R1"]["max_points"]
+    assert not got["R2"]["validated"]
+
+
+def test_the_graded_cells_read_the_handed_in_workspace(demo) -> None:
+    root, _report = demo
+    graded = root / "course" / "autograded" / "alice-diligente" / "chercher-offres"
+    assert (graded / "workspace" / "journal.jsonl").is_file()
+    notebook = json.loads((graded / "chercher-offres.ipynb").read_text(encoding="utf-8"))
+    printed = "".join(
+        "".join(out.get("text", "")) for cell in notebook["cells"] for out in cell.get("outputs", [])
+    )
+    assert "✔ Bien affiné" in printed

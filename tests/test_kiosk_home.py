@@ -1,0 +1,101 @@
+"""The home page widget, driven without a browser: pseudonym, lessons, end of visit."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tremplin.widgets.home import HomePage, discover_pages, notebook_title, show_home
+from tremplin.widgets.visit import load_visit, start_visit
+
+
+def write_notebook(path: Path, cells: list[dict], metadata: dict | None = None) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps({"cells": cells, "metadata": metadata or {}, "nbformat": 4,
+                                "nbformat_minor": 5}), encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    pages = tmp_path / "notebooks"
+    write_notebook(pages / "lecons" / "02-ecrire.ipynb", [{"cell_type": "markdown", "source": ["## Écrire un mail\n"]}])
+    write_notebook(pages / "lecons" / "01-chercher.ipynb", [], {"tremplin": {"title": "Chercher des offres"}})
+    write_notebook(pages / "epreuves" / "chercher-offres.ipynb", [{"cell_type": "code", "source": "x = 1"}])
+    return pages
+
+
+@pytest.fixture(autouse=True)
+def outside_voila(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("QUERY_STRING", "TREMPLIN_WORKSPACE", "VOILA_PREHEAT", "VOILA_BASE_URL", "TREMPLIN_NOTEBOOKS"):
+        monkeypatch.delenv(name, raising=False)
+
+
+def test_titles_come_from_metadata_then_heading_then_file_name(folder: Path, tmp_path: Path) -> None:
+    assert [(p.title, p.path) for p in discover_pages(folder, "lecons")] == [
+        ("Chercher des offres", "lecons/01-chercher.ipynb"),
+        ("Écrire un mail", "lecons/02-ecrire.ipynb"),
+    ]
+    assert [p.title for p in discover_pages(folder, "epreuves")] == ["Chercher offres"]
+    assert discover_pages(folder, "absent") == []
+    broken = tmp_path / "broken.ipynb"
+    broken.write_text("{nope", encoding="utf-8")
+    assert notebook_title(broken) == "Broken"
+
+
+def test_the_real_lessons_are_listed() -> None:
+    from tremplin import NOTEBOOKS_DIR
+
+    lessons = discover_pages(NOTEBOOKS_DIR, "lecons")
+    if (NOTEBOOKS_DIR / "lecons" / "01-chercher-des-offres.ipynb").exists():
+        assert ("Chercher des offres d'emploi", "lecons/01-chercher-des-offres.ipynb") in [
+            (p.title, p.path) for p in lessons
+        ]
+
+
+def test_pseudonym_then_lessons_with_the_token(folder: Path, tmp_path: Path) -> None:
+    page = HomePage(tmp_path / "data", folder)
+    assert page.form.layout.display is None and page.session.layout.display == "none"
+    assert "Bienvenue sur Tremplin" in page.welcome.value
+    page.pseudonym.value = "Camille"
+    page.on_start()
+    assert page.visit is not None and load_visit(page.visit.token, tmp_path / "data") == page.visit
+    assert page.form.layout.display == "none" and page.session.layout.display is None
+    html = page.pages.value
+    assert "Bonjour Camille" in html
+    assert f'href="/voila/render/lecons/01-chercher.ipynb?visit={page.visit.token}"' in html
+    assert f'href="/voila/render/epreuves/chercher-offres.ipynb?visit={page.visit.token}"' in html
+    assert html.index("Chercher des offres") < html.index("crire un mail")
+
+
+def test_invalid_pseudonym_shows_the_french_reason_and_creates_nothing(folder: Path, tmp_path: Path) -> None:
+    page = HomePage(tmp_path / "data", folder)
+    page.pseudonym.value = "<b>moi</b>"
+    page.on_start()
+    assert page.visit is None
+    assert 'role="alert"' in page.message.value and "pseudonyme" in page.message.value.lower()
+    assert not (tmp_path / "data" / "learners").exists()
+
+
+def test_end_visit_forgets_the_token_and_says_nothing_stays(folder: Path, tmp_path: Path) -> None:
+    page = HomePage(tmp_path / "data", folder)
+    page.pseudonym.value = "Camille"
+    page.on_start()
+    token = page.visit.token
+    page.on_end()
+    assert load_visit(token, tmp_path / "data") is None
+    assert page.visit is None and page.pseudonym.value == ""
+    assert "Rien ne reste sur cet ordinateur" in page.message.value
+    assert page.form.layout.display is None and page.session.layout.display == "none"
+
+
+def test_show_home_opens_on_the_lessons_when_the_url_carries_a_visit(
+    folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    visit = start_visit("Camille", tmp_path / "data")
+    monkeypatch.setenv("QUERY_STRING", f"visit={visit.token}")
+    shown: list[object] = []
+    assert show_home(tmp_path / "data", folder, display=shown.append) is None
+    assert len(shown) == 1 and "Bonjour Camille" in shown[0].children[-1].children[0].value
