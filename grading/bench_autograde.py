@@ -22,8 +22,16 @@ def write_trivial_epreuve(exercises: Path) -> None:
 
     cell = nbformat.v4.new_code_cell(
         "assert True",
-        metadata={"nbgrader": {"grade": True, "grade_id": "trivial", "locked": True, "points": 1,
-                               "schema_version": 3, "solution": False}},
+        metadata={
+            "nbgrader": {
+                "grade": True,
+                "grade_id": "trivial",
+                "locked": True,
+                "points": 1,
+                "schema_version": 3,
+                "solution": False,
+            }
+        },
     )
     notebook = nbformat.v4.new_notebook(cells=[cell])
     notebook.metadata["kernelspec"] = {"display_name": "Python 3", "language": "python", "name": "python3"}

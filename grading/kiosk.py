@@ -11,6 +11,7 @@ server that `tremplin kiosk` starts.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -194,10 +195,8 @@ def _stop_on_sigterm() -> None:
     def interrupt(_signum: int, _frame: object) -> None:
         raise KeyboardInterrupt
 
-    try:
+    with contextlib.suppress(ValueError):  # not the main thread (embedded use): leave signals alone
         signal.signal(signal.SIGTERM, interrupt)
-    except ValueError:  # not the main thread (embedded use): leave signals alone
-        pass
 
 
 def _stop(process: subprocess.Popen) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 import os
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -50,7 +51,7 @@ class SearchActivity:
         self.workspace, self.world, self.activity, self.data_root = workspace, world, activity, data_root
         self.scenario: SearchScenario = load_context(workspace.root, activity, world=world).scenario
         self.panel = FeedbackPanel(lambda: _panel_items(self)) if with_panel else None
-        engine = SearchEngine.open(data_root / "world")
+        engine = _open_engine(data_root / "world")
         journal = ActivityJournal(workspace, activity)
         self.search = SearchWidget(engine, journal, on_change=self.panel.notify if self.panel else None)
         children: list[widgets.Widget] = [widgets.HTML(scenario_html(self.scenario)), self.search.widget]
@@ -68,6 +69,28 @@ def _panel_items(activity: SearchActivity) -> list[PanelItem]:
         PanelItem(t(f"checks.{r.id}.title"), r.passed, r.feedback, r.points, r.max_points)
         for r in activity.results()
     ]
+
+
+@cache
+def _open_world(world_dir: Path) -> Any:
+    from tremplin.widgets.world import World
+
+    return World.open(world_dir)
+
+
+@cache
+def _open_engine(world_dir: Path) -> SearchEngine:
+    return SearchEngine.open(world_dir)
+
+
+def preload(data_root: Path | None = None) -> None:
+    """Open the world and its index ahead of the learner (a preheated kernel does it while waiting)."""
+    try:
+        world_dir = default_data_root(data_root) / "world"
+        _open_engine(world_dir)
+        _open_world(world_dir)
+    except TremplinError:
+        pass  # the page itself will say what is wrong once the learner is there
 
 
 def build_search_activity(
@@ -107,19 +130,20 @@ def show(widget: widgets.Widget) -> None:
     display(widget)
 
 
-def show_search_lesson(activity: str = SEARCH_LESSON) -> SearchActivity | None:
-    return _show_page(activity, with_panel=True)
+def show_search_lesson(activity: str = SEARCH_LESSON) -> None:
+    """The lesson page; returns nothing, so the notebook cell shows only the widgets."""
+    _show_page(activity, with_panel=True)
 
 
-def show_search_epreuve(epreuve: str = SEARCH_EPREUVE) -> SearchActivity | None:
+def show_search_epreuve(epreuve: str = SEARCH_EPREUVE) -> None:
     """The épreuve page; inside nbgrader's autograde it shows nothing (the cells grade)."""
     if os.environ.get("NBGRADER_EXECUTION"):
-        return None
+        return
     from IPython.display import Markdown
     from tremplin.grading.epreuves import EPREUVES
 
     show(Markdown(EPREUVES[epreuve]["statement"]))
-    return _show_page(epreuve, with_panel=False, hand_in=True)
+    _show_page(epreuve, with_panel=False, hand_in=True)
 
 
 def _show_page(activity: str, *, with_panel: bool, hand_in: bool = False) -> SearchActivity | None:

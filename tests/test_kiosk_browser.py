@@ -48,7 +48,8 @@ def browser() -> Iterator[object]:
 def test_learner_starts_a_visit_opens_a_lesson_and_ends_the_visit(kiosk: Kiosk, browser) -> None:
     page = browser.new_page()
     outside: list[str] = []
-    page.on("request", lambda r: outside.append(r.url) if not r.url.startswith(("http://127.0.0.1", "data:")) else None)
+    local = ("http://127.0.0.1", "data:")
+    page.on("request", lambda r: None if r.url.startswith(local) else outside.append(r.url))
     try:
         page.goto(kiosk.url)  # `/` sends the learner to the home page
         page.wait_for_url(re.compile(r".*/voila/render/accueil\.ipynb"), timeout=WIDGETS_TIMEOUT_MS)

@@ -8,8 +8,6 @@ from pathlib import Path
 
 import pytest
 from test_kiosk_support import free_port, run_cli
-
-from tremplin import NOTEBOOKS_DIR
 from tremplin.grading.kiosk import (
     cell_timeout_policy,
     home_url,
@@ -20,6 +18,8 @@ from tremplin.grading.kiosk import (
 )
 from tremplin.widgets.errors import TremplinError
 from tremplin.widgets.visit import VISITOR_CELL_TAG
+
+from tremplin import NOTEBOOKS_DIR
 
 
 def test_command_is_standalone_voila_on_loopback_with_the_settings_folder(tmp_path: Path) -> None:
@@ -32,13 +32,16 @@ def test_command_is_standalone_voila_on_loopback_with_the_settings_folder(tmp_pa
     assert home_url(8877) == "http://127.0.0.1:8877/"
 
 
-def test_environment_gives_kernels_the_absolute_data_root(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_environment_gives_kernels_the_absolute_data_root(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.chdir(tmp_path)
     env = kiosk_env(Path("data"), base={"PATH": "/bin", "JUPYTER_PATH": "/elsewhere"})
     assert env["TREMPLIN_DATA"] == str((tmp_path / "data").resolve())
     assert env["TREMPLIN_NOTEBOOKS"] == str(NOTEBOOKS_DIR.resolve())
     assert env["JUPYTER_PATH"].split(":") == [str(NOTEBOOKS_DIR.resolve()), "/elsewhere"]
-    assert (Path(env["JUPYTER_PATH"].split(":")[0]) / "voila" / "templates" / "tremplin" / "conf.json").is_file()
+    template = Path(env["JUPYTER_PATH"].split(":")[0]) / "voila" / "templates" / "tremplin"
+    assert (template / "conf.json").is_file()
 
 
 def test_settings_hold_the_kiosk_choices() -> None:

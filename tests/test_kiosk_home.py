@@ -6,7 +6,6 @@ import json
 from pathlib import Path
 
 import pytest
-
 from tremplin.widgets.home import HomePage, discover_pages, notebook_title, show_home
 from tremplin.widgets.visit import load_visit, start_visit
 
@@ -21,7 +20,8 @@ def write_notebook(path: Path, cells: list[dict], metadata: dict | None = None) 
 @pytest.fixture
 def folder(tmp_path: Path) -> Path:
     pages = tmp_path / "notebooks"
-    write_notebook(pages / "lecons" / "02-ecrire.ipynb", [{"cell_type": "markdown", "source": ["## Écrire un mail\n"]}])
+    heading = {"cell_type": "markdown", "source": ["## Écrire un mail\n"]}
+    write_notebook(pages / "lecons" / "02-ecrire.ipynb", [heading])
     write_notebook(pages / "lecons" / "01-chercher.ipynb", [], {"tremplin": {"title": "Chercher des offres"}})
     write_notebook(pages / "epreuves" / "chercher-offres.ipynb", [{"cell_type": "code", "source": "x = 1"}])
     return pages
@@ -29,7 +29,8 @@ def folder(tmp_path: Path) -> Path:
 
 @pytest.fixture(autouse=True)
 def outside_voila(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in ("QUERY_STRING", "TREMPLIN_WORKSPACE", "VOILA_PREHEAT", "VOILA_BASE_URL", "TREMPLIN_NOTEBOOKS"):
+    names = ("QUERY_STRING", "TREMPLIN_WORKSPACE", "VOILA_PREHEAT", "VOILA_BASE_URL", "TREMPLIN_NOTEBOOKS")
+    for name in names:
         monkeypatch.delenv(name, raising=False)
 
 

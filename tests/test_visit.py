@@ -7,7 +7,6 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-
 from tremplin.widgets import visit as visits
 from tremplin.widgets.visit import (
     VISIT_LIFETIME,
@@ -108,7 +107,9 @@ def test_current_visit_reads_the_query_string(tmp_path: Path, monkeypatch: pytes
     assert current_visit(tmp_path) is None
 
 
-def test_current_visit_falls_back_to_tremplin_workspace(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_current_visit_falls_back_to_tremplin_workspace(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     assert current_visit(tmp_path) is None
     workspace = Workspace.create(tmp_path / "ws", "Dominique")
     monkeypatch.setenv("TREMPLIN_WORKSPACE", str(workspace.root))
