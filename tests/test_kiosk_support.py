@@ -122,10 +122,16 @@ def run_cli(*args: str, timeout: float = 60) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-c", CLI, *args], capture_output=True, text=True, timeout=timeout)
 
 
-def start_kiosk(tmp: Path, timeout: float = 120) -> Kiosk:
-    """Run `tremplin kiosk` on a free port; return once it printed its address (or fail)."""
-    notebooks = build_notebooks(tmp / "notebooks")
-    data = tmp / "data"
+def start_kiosk(
+    tmp: Path, timeout: float = 120, *, notebooks: Path | None = None, data: Path | None = None
+) -> Kiosk:
+    """Run `tremplin kiosk` on a free port; return once it printed its address (or fail).
+
+    By default it serves the small test pages of `build_notebooks`; pass the real
+    notebooks folder (and a data root holding a world) to test the real lessons.
+    """
+    notebooks = notebooks or build_notebooks(tmp / "notebooks")
+    data = data or tmp / "data"
     log = tmp / "kiosk.log"
     port = free_port()
     with log.open("w") as out:

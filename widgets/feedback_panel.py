@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import ipywidgets as widgets
-from tremplin.widgets.i18n import t
+from tremplin.widgets.i18n import number, t
 
 LOG = logging.getLogger(__name__)
 
@@ -34,7 +34,7 @@ def render_items(items: Sequence[PanelItem]) -> str:
     done = sum(1 for item in items if item.passed)
     points = sum(item.points for item in items)
     total = sum(item.max_points for item in items)
-    summary = t("feedback.summary", done=done, count=len(items), points=f"{points:g}", total=f"{total:g}")
+    summary = t("feedback.summary", done=done, count=len(items), points=number(points), total=number(total))
     rows = []
     for item in items:
         mark, label, css = (

@@ -47,3 +47,9 @@ def t(key: str, locale: str | None = None, /, **values: object) -> str:
         return text.format(**values)
     except (KeyError, IndexError, ValueError):
         return text
+
+
+def number(value: float, locale: str | None = None) -> str:
+    """A number as the reader writes it: at most two decimals, a decimal comma in French."""
+    text = f"{round(float(value), 2):g}"
+    return text.replace(".", ",") if (locale or current_locale()) == "fr" else text
