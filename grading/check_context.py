@@ -11,10 +11,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from tremplin.grading.course import data_root
 from tremplin.grading.scenarios import SearchScenario, search_scenario
 from tremplin.widgets.errors import TremplinError
 from tremplin.widgets.i18n import t
+from tremplin.widgets.paths import data_root
 from tremplin.widgets.workspace import Workspace
 from tremplin.widgets.world import World
 

@@ -41,12 +41,6 @@ CELL_TIMEOUT_S = 120
 Progress = Callable[[str], None]
 
 
-def data_root(explicit: str | Path | None = None) -> Path:
-    """The kit's data folder: --data, else $TREMPLIN_DATA, else ./data (made absolute)."""
-    raw = explicit if explicit is not None else (os.environ.get("TREMPLIN_DATA") or "data")
-    return Path(raw).expanduser().resolve()
-
-
 @dataclass(frozen=True)
 class CourseLayout:
     """Where one course's pieces live; pure paths, nothing is read or written here."""

@@ -15,12 +15,12 @@ from typing import Any
 import ipywidgets as widgets
 from tremplin.grading.check_context import load_context
 from tremplin.grading.checks import run_checks
-from tremplin.grading.course import data_root as default_data_root
 from tremplin.grading.scenarios import SearchScenario
 from tremplin.widgets.activity import ActivityJournal
 from tremplin.widgets.errors import TremplinError
 from tremplin.widgets.feedback_panel import FeedbackPanel, PanelItem
 from tremplin.widgets.i18n import t
+from tremplin.widgets.paths import data_root as default_data_root
 from tremplin.widgets.search import SearchEngine
 from tremplin.widgets.search_widget import SearchWidget
 from tremplin.widgets.workspace import Workspace

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
 from tremplin.grading.check_model import CheckRegistry, Outcome
 from tremplin.grading.checks import REGISTRY
 from tremplin.grading.referential import load_referential

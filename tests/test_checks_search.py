@@ -6,7 +6,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
 from tremplin.grading.check_context import load_context
 from tremplin.grading.checks import run_checks
 from tremplin.grading.scenarios import offer_distance_km, offer_matches, search_scenario
@@ -30,7 +29,14 @@ def results(workspace: Workspace, world) -> dict[str, Any]:
 def search_event(journal: ActivityJournal, query: str, ids: list[str], total: int, **filters: Any) -> None:
     journal.record(
         "search.query",
-        {"query": query, "filters": filters, "sort": "relevance", "page": 1, "total": total, "result_ids": ids},
+        {
+            "query": query,
+            "filters": filters,
+            "sort": "relevance",
+            "page": 1,
+            "total": total,
+            "result_ids": ids,
+        },
     )
 
 
@@ -53,8 +59,14 @@ def test_a_refined_search_with_both_filters_passes_r1(learner, world) -> None:
     word = scenario.job.split()[0]
     search_event(journal, word, [o["id"] for o in family[:10]], len(family))
     search_event(
-        journal, word, good[:10], len(good),
-        insee=scenario.insee, commune=scenario.commune, radius_km=scenario.radius_km, contract=scenario.contract,
+        journal,
+        word,
+        good[:10],
+        len(good),
+        insee=scenario.insee,
+        commune=scenario.commune,
+        radius_km=scenario.radius_km,
+        contract=scenario.contract,
     )
     got = results(workspace, world)
     for check_id in ("r1-recherche-lancee", "r1-filtres-utilises", "r1-recherche-affinee"):
@@ -83,15 +95,23 @@ def test_saved_offers_that_fit_pass_r2(learner, world) -> None:
     for offer in matching(world, scenario)[:3]:
         journal.record("shortlist.add", {"offer_id": offer["id"], "title": offer["title"], "note": ""})
     got = results(workspace, world)
-    for check_id in ("r2-offres-enregistrees", "r2-offres-conformes", "r2-sans-doublon", "r2-aucune-offre-douteuse"):
+    for check_id in (
+        "r2-offres-enregistrees",
+        "r2-offres-conformes",
+        "r2-sans-doublon",
+        "r2-aucune-offre-douteuse",
+    ):
         assert got[check_id].passed, (check_id, got[check_id].feedback)
 
 
 def test_a_far_offer_is_named_with_its_distance(learner, world) -> None:
     workspace, journal, scenario = learner
     far = next(
-        o for o in world.offers()
-        if o["family"] == scenario.family and o["contract"] == scenario.contract and not o["scam"]
+        o
+        for o in world.offers()
+        if o["family"] == scenario.family
+        and o["contract"] == scenario.contract
+        and not o["scam"]
         and offer_distance_km(o, scenario.insee) > scenario.radius_km + 20
     )
     good = matching(world, scenario)[0]

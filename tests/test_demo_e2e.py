@@ -7,7 +7,6 @@ import json
 from pathlib import Path
 
 import pytest
-
 from tremplin.grading.commands.report import render
 from tremplin.grading.demo import run_demo
 

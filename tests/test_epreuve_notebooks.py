@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import nbformat
-
 from tremplin.grading.checks import specs_for
 from tremplin.grading.epreuve_builder import notebook_path, render
 from tremplin.grading.epreuves import EPREUVES

@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 from test_kiosk_support import Kiosk, start_kiosk
-
-from tremplin import NOTEBOOKS_DIR
 from tremplin.grading.browser import WIDGETS_TIMEOUT_MS, launch_chromium
 from tremplin.grading.scenarios import search_scenario
 from tremplin.widgets.visit import page_url, start_visit
+
+from tremplin import NOTEBOOKS_DIR
 
 pytestmark = pytest.mark.slow
 LESSON = "lecons/01-chercher-des-offres.ipynb"

@@ -26,6 +26,7 @@ from pathlib import Path
 from urllib.parse import parse_qs, quote
 
 from tremplin.widgets.i18n import t
+from tremplin.widgets.paths import data_root
 from tremplin.widgets.workspace import Workspace, WorkspaceError, pseudonym_slug
 
 __all__ = [
@@ -74,12 +75,6 @@ class Visit:
             "workspace": str(self.workspace),
             "started_at": self.started_at,
         }
-
-
-def data_root(explicit: str | Path | None = None) -> Path:
-    """The kit's data folder: the argument, else $TREMPLIN_DATA, else ./data (made absolute)."""
-    raw = explicit if explicit is not None else (os.environ.get("TREMPLIN_DATA") or "data")
-    return Path(raw).expanduser().resolve()
 
 
 def is_valid_token(token: object) -> bool:

@@ -27,8 +27,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from tremplin.grading.bench import run_bench, table, write
-    from tremplin.grading.course import data_root
     from tremplin.widgets.errors import TremplinError
+    from tremplin.widgets.paths import data_root
 
     if args.runs < 1:
         raise TremplinError("--runs doit valoir au moins 1 / --runs must be at least 1")

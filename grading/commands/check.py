@@ -16,7 +16,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
             "/ Run an assessment's checks on a workspace and print the results."
         ),
     )
-    parser.add_argument("--workspace", required=True, type=Path, help="dossier de l'espace / workspace folder")
+    parser.add_argument(
+        "--workspace", required=True, type=Path, help="dossier de l'espace / workspace folder"
+    )
     parser.add_argument("--epreuve", help="identifiant de l'épreuve (toutes par défaut) / assessment id")
     parser.add_argument("--data", type=Path, help="dossier de données / data folder (TREMPLIN_DATA, ./data)")
     parser.add_argument("--json", action="store_true", help="sortie JSON / JSON output")
@@ -31,7 +33,9 @@ def run(args: argparse.Namespace) -> int:
 
     epreuves = [args.epreuve] if args.epreuve else REGISTRY.epreuves()
     if args.epreuve and args.epreuve not in REGISTRY.epreuves():
-        raise TremplinError(t("cli.unknown_epreuve", epreuve=args.epreuve, known=", ".join(REGISTRY.epreuves())))
+        raise TremplinError(
+            t("cli.unknown_epreuve", epreuve=args.epreuve, known=", ".join(REGISTRY.epreuves()))
+        )
     results = []
     world = None
     for epreuve in epreuves:

@@ -45,6 +45,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from tremplin.grading.kiosk import run_kiosk
-    from tremplin.widgets.visit import data_root
+    from tremplin.widgets.paths import data_root
 
     return run_kiosk(data_root(args.data), args.port, args.notebooks)
