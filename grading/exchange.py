@@ -25,12 +25,12 @@ from tremplin.grading.course import (
     Course,
     CourseLayout,
     Progress,
-    data_root,
     open_course,
     quiet_log,
 )
 from tremplin.widgets.errors import TremplinError
 from tremplin.widgets.i18n import t
+from tremplin.widgets.paths import data_root
 
 #: Folder of the hand-in holding the learner's workspace snapshot (read by the graded cells).
 WORKSPACE_DIR = "workspace"

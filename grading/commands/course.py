@@ -67,7 +67,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run_init(args: argparse.Namespace) -> int:
-    from tremplin.grading.course import CourseLayout, data_root, init_course
+    from tremplin.grading.course import CourseLayout, init_course
+    from tremplin.widgets.paths import data_root
 
     layout = CourseLayout.under(data_root(args.data), args.course_dir, args.course_id)
     report = init_course(layout)
@@ -80,7 +81,8 @@ def run_init(args: argparse.Namespace) -> int:
 
 
 def _open(args: argparse.Namespace):  # -> Course
-    from tremplin.grading.course import CourseLayout, data_root, open_course
+    from tremplin.grading.course import CourseLayout, open_course
+    from tremplin.widgets.paths import data_root
 
     layout = CourseLayout.under(data_root(args.data), args.course)
     return open_course(layout.course_dir)

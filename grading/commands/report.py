@@ -34,8 +34,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from tremplin.grading.course import CourseLayout, data_root, open_course
+    from tremplin.grading.course import CourseLayout, open_course
     from tremplin.grading.gradebook_report import course_report
+    from tremplin.widgets.paths import data_root
 
     layout = CourseLayout.under(data_root(args.data), args.course)
     report = course_report(open_course(layout.course_dir))
