@@ -18,12 +18,16 @@ $(VENV)/.installed: pyproject.toml constraints.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	@echo "Installation de Tremplin dans $(VENV) / installing Tremplin into $(VENV)…"
 	@$(PIP) install -c constraints.txt -e . 2> >(grep -v "is ignored" >&2)
+	@# rfc3987-syntax (optional, pulled in by jupyter-events' jsonschema extras) builds a grammar
+	@# at import: 2.5 s on every nbgrader, Voilà or nbformat start. Nothing in the kit needs it.
+	@$(PIP) uninstall -y rfc3987-syntax >/dev/null 2>&1 || true
 	@touch $@
 
 test-deps: $(VENV)/.test-installed chromium
 
 $(VENV)/.test-installed: $(VENV)/.installed
 	@$(PIP) install -c constraints.txt -e '.[test]' 2> >(grep -v "is ignored" >&2)
+	@$(PIP) uninstall -y rfc3987-syntax >/dev/null 2>&1 || true
 	@touch $@
 
 chromium:
