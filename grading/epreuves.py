@@ -11,8 +11,7 @@ from typing import Any
 EPREUVES: dict[str, dict[str, Any]] = {
     "chercher-offres": {
         "title": "Épreuve : chercher des offres d'emploi",
-        "page": "from tremplin.grading.search_pages import show_search_epreuve\n"
-        'show_search_epreuve("chercher-offres")',
+        "page": 'from tremplin.grading.epreuve_page import show_epreuve\nshow_epreuve("chercher-offres")',
         "statement": (
             "# Épreuve : chercher des offres d'emploi\n\n"
             "Cette épreuve montre que vous savez **chercher des offres d'emploi** et **garder "

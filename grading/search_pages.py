@@ -7,7 +7,6 @@ same composition serves Voilà (the learner), the demo (a simulated learner) and
 from __future__ import annotations
 
 import html
-import os
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -136,9 +135,7 @@ def show_search_lesson(activity: str = SEARCH_LESSON) -> None:
 
 
 def show_search_epreuve(epreuve: str = SEARCH_EPREUVE) -> None:
-    """The épreuve page; inside nbgrader's autograde it shows nothing (the cells grade)."""
-    if os.environ.get("NBGRADER_EXECUTION"):
-        return
+    """The épreuve page: its statement, the learner's mission, the search and the hand-in."""
     from IPython.display import Markdown
     from tremplin.grading.epreuves import EPREUVES
 
