@@ -4,20 +4,27 @@ nbgrader collects and autogrades, and the per-competence report says who validat
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
-from tremplin.grading.commands.report import render
-from tremplin.grading.demo import run_demo
 
 pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict]:
-    root = tmp_path_factory.mktemp("demo")
-    report = run_demo(root, progress=lambda _line: None)
-    return root, json.loads(render(report, "json"))
+    """`tremplin demo --json`, kept in a folder so the test can look at what nbgrader did."""
+    root = tmp_path_factory.mktemp("demo") / "kept"
+    done = subprocess.run(
+        [sys.executable, "-m", "tremplin", "demo", "--json", "--keep", str(root)],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    return root, json.loads(done.stdout)
 
 
 def competences(report: dict, learner: str) -> dict:
