@@ -21,12 +21,8 @@ from pathlib import Path
 
 from tremplin import NOTEBOOKS_DIR
 
-#: The `tremplin` command line with only the kiosk sub-command registered: the real
-#: `cli.main` and `commands/kiosk.py`, independent of the other commands being importable.
-CLI = (
-    "import sys; from tremplin.grading import cli; cli.COMMANDS = ('kiosk',); "
-    "sys.exit(cli.main(sys.argv[1:]))"
-)
+#: The real `tremplin` command line (`python -m tremplin`), run with `-c` by the helpers below.
+CLI = "import sys; from tremplin.grading import cli; sys.exit(cli.main(sys.argv[1:]))"
 LESSON_TITLE = "Leçon d'essai du kiosque"
 EPREUVE_TITLE = "Épreuve d'essai du kiosque"
 SECRET_SOURCE = "kiosk_secret_source_marker"
