@@ -85,7 +85,7 @@ def kiosk_command(data_root: Path, port: int = DEFAULT_PORT, notebooks_dir: Path
         "-m",
         "voila",
         str(served),
-        f"--Voila.config_file_paths={json.dumps([str(voila_dir(served))])}",
+        f"--Voila.config_file_paths={voila_dir(served)}",
         f"--Voila.root_dir={served}",
         f"--Voila.ip={HOST}",
         f"--port={int(port)}",

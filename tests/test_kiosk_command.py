@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import socket
 from pathlib import Path
 
@@ -26,7 +25,7 @@ def test_command_is_standalone_voila_on_loopback_with_the_settings_folder(tmp_pa
     command = kiosk_command(tmp_path, 8877)
     assert command[1:3] == ["-m", "voila"]  # standalone Voilà, not `jupyter server` + extension
     assert str(NOTEBOOKS_DIR.resolve()) in command
-    assert f"--Voila.config_file_paths={json.dumps([str(voila_dir())])}" in command
+    assert f"--Voila.config_file_paths={voila_dir()}" in command
     assert "--Voila.ip=127.0.0.1" in command and "--port=8877" in command
     assert "--Voila.port_retries=0" in command and "--no-browser" in command
     assert home_url(8877) == "http://127.0.0.1:8877/"
