@@ -17,6 +17,7 @@ import html
 import json
 import math
 import os
+import re
 import sqlite3
 from collections import Counter
 from dataclasses import dataclass, field
@@ -37,7 +38,9 @@ from tremplin.widgets.search_query import (
     fold_text,
     match_expression,
     parse_query,
+    stem,
     stem_text,
+    title_expression,
     words,
 )
 
@@ -47,6 +50,10 @@ FAMILIES_FILE = Path(__file__).parent / "data" / "job_families.json"
 SORTS = ("relevance", "date", "distance")
 MIN_RADIUS_KM, MAX_RADIUS_KM = 1.0, 150.0
 MAX_PER_PAGE = 50
+#: Above this many offers in a radius's box, a date-sorted page walks the date index.
+DENSE_BOX = 400
+#: The "sort" of a count: whatever plan makes counting cheapest (the R*Tree for a radius).
+COUNT = "count"
 #: bm25 weights of title, family_label, keywords, description, employer, commune, stems.
 BM25_WEIGHTS = (10.0, 4.0, 3.0, 1.0, 2.0, 2.0, 4.0)
 _FTS_COLUMNS = ("title", "family_label", "keywords", "description", "employer", "commune", "stems")
@@ -515,24 +522,47 @@ class SearchEngine:
     ) -> tuple[list[int], int]:
         """Row ids of one page, then the exact total from a count that skips the ranking.
 
-        A window count (count(*) OVER ()) would do it in one statement but forces SQLite to
-        materialise every match: measured 2 to 5 times slower at 100,000 offers than a
-        ranked LIMIT plus a plain count, which FTS5 answers from its doclists alone.
+        Relevance ranks in two tiers: offers with the words in their title first, ordered
+        by bm25, then the others (words found in the description, skills or the job
+        family's synonyms), newest first. bm25 costs a few microseconds per ranked row, so
+        ranking only the title tier keeps a search fast at 100,000 offers, and the order
+        is the one a job seeker expects. A window count would materialise every match:
+        a plain count, which FTS5 answers from its doclists, is cheaper.
         """
-        rid, source, where, params, order = self._select(parsed, plan, sort)
+        strong = title_expression(parsed) if sort == "relevance" else None
         try:
-            rows = self._db.execute(
-                f"SELECT {rid} FROM {source} WHERE {where} ORDER BY {order} LIMIT ? OFFSET ?",
-                [*params, limit, offset],
-            ).fetchall()
-            if offset == 0 and len(rows) < limit:
-                total = len(rows)
-            else:
-                total = self._db.execute(f"SELECT count(*) FROM {source} WHERE {where}",
-                                         params).fetchone()[0]
+            total = self._count(self._select(parsed, plan, COUNT))
+            if strong is None:
+                return self._page(self._select(parsed, plan, sort), limit, offset), total
+            negative = exclusion_expression(parsed)
+            if negative:
+                strong = f"({strong}) NOT ({negative})"
+            tier_one = self._select(parsed, plan, sort, expression=strong)
+            rows = self._page(tier_one, limit, offset)
+            if len(rows) < limit and total > 0:
+                # A short page means the title tier ended on it (unless it started past it).
+                in_title = offset + len(rows) if rows or offset == 0 else self._count(tier_one)
+                full = self._select(parsed, plan, sort)[3][0]
+                tier_two = self._select(parsed, plan, "date", expression=f"({full}) NOT ({strong})")
+                rows += self._page(tier_two, limit - len(rows), max(0, offset - in_title))
         except sqlite3.OperationalError:  # a query FTS5 still refuses: treat as nothing found
             return [], 0
-        return [r[0] for r in rows], total
+        return rows, total
+
+    def _in_box(self, box: list[float]) -> int:
+        """Offers in a lat/lon box, from the R*Tree alone (under a millisecond)."""
+        sql = ("SELECT count(*) FROM offers_geo"
+               " WHERE minlat >= ? AND maxlat <= ? AND minlon >= ? AND maxlon <= ?")
+        return self._db.execute(sql, box).fetchone()[0]
+
+    def _page(self, select: tuple[str, str, str, list[Any], str], limit: int, offset: int) -> list[int]:
+        rid, source, where, params, order = select
+        sql = f"SELECT {rid} FROM {source} WHERE {where} ORDER BY {order} LIMIT ? OFFSET ?"
+        return [r[0] for r in self._db.execute(sql, [*params, limit, offset])]
+
+    def _count(self, select: tuple[str, str, str, list[Any], str]) -> int:
+        _rid, source, where, params, _order = select
+        return self._db.execute(f"SELECT count(*) FROM {source} WHERE {where}", params).fetchone()[0]
 
     def _distance(self, centre: geo.Commune) -> str:
         """SQL distance from a commune (its coordinates are ours, never learner text)."""
@@ -545,19 +575,29 @@ class SearchEngine:
         return f"km(o.lat, o.lon, {lat!r}, {lon!r})"
 
     def _select(
-        self, parsed: ParsedQuery, plan: _Plan, sort: str
+        self, parsed: ParsedQuery, plan: _Plan, sort: str, expression: str | None = None
     ) -> tuple[str, str, str, list[Any], str]:
-        """Row id column, FROM, WHERE, its parameters and ORDER BY of one search."""
+        """Row id column, FROM, WHERE, its parameters and ORDER BY of one search.
+
+        `expression` replaces the MATCH built from the query (the title tier of relevance).
+        """
         where, params = list(plan.where), list(plan.params)
         positive, negative = match_expression(parsed), exclusion_expression(parsed)
         distance = self._distance(plan.centre) if plan.centre else "0"
+        source = "offers o"
         if plan.radius_km is not None and plan.centre is not None:
+            box = _bounding_box(plan.centre, plan.radius_km)
             if positive:
                 where.append("o.lat BETWEEN ? AND ? AND o.lon BETWEEN ? AND ?")
+            elif sort == "date" and self._in_box(box) >= DENSE_BOX:
+                # Many offers around: walking the date index finds a page's ten at once;
+                # the R*Tree would fetch and sort thousands first.
+                where.append("o.lat BETWEEN ? AND ? AND o.lon BETWEEN ? AND ?")
+                source = "offers o INDEXED BY offers_published"
             else:
                 where.append("o.rowid IN (SELECT id FROM offers_geo WHERE minlat >= ? AND "
                              "maxlat <= ? AND minlon >= ? AND maxlon <= ?)")
-            params += _bounding_box(plan.centre, plan.radius_km)
+            params += box
             # Inside the box inscribed in the circle no exact test is needed.
             where.append(f"(o.lat BETWEEN ? AND ? AND o.lon BETWEEN ? AND ? OR {distance} <= ?)")
             params += [*_inner_box(plan.centre, plan.radius_km), plan.radius_km]
@@ -567,11 +607,12 @@ class SearchEngine:
                 params.append(negative)
             order = {"distance": f"{distance}, o.published DESC, o.rowid"}.get(
                 sort, "o.published DESC, o.rowid")
-            return "o.rowid", "offers o", " AND ".join(where) or "1", params, order
-        expression = f"({positive}) NOT ({negative})" if negative else positive
+            return "o.rowid", source, " AND ".join(where) or "1", params, order
+        if expression is None:
+            expression = f"({positive}) NOT ({negative})" if negative else positive
         order = {"relevance": "offers_fts.rank, offers_fts.rowid",
                  "date": "o.published DESC, offers_fts.rank, offers_fts.rowid",
-                 "distance": f"{distance}, offers_fts.rank, offers_fts.rowid"}[sort]
+                 "distance": f"{distance}, offers_fts.rank, offers_fts.rowid"}.get(sort, "offers_fts.rowid")
         joined = bool(where) or sort != "relevance"
         # CROSS JOIN keeps FTS5 as the outer loop: driven from an index on offers, SQLite
         # would re-run the MATCH once per offer (measured 10x slower with a date filter).
@@ -588,7 +629,7 @@ class SearchEngine:
         ).fetchone()
         (offer_id, commune, lat, lon, contract, working_time, published, smin, smax, period,
          title, employer, description) = row
-        snippet, title_marked = self._marked(rowid, parsed)
+        snippet, title_marked = _marked(title, description, parsed)
         if snippet is None:
             snippet = _first_words(description)
         distance = None
@@ -601,21 +642,6 @@ class SearchEngine:
             snippet_html=marked_to_html(snippet),
             title_html=marked_to_html(title_marked) if title_marked else html.escape(title),
         )
-
-    def _marked(self, rowid: int, parsed: ParsedQuery) -> tuple[str | None, str | None]:
-        expression = match_expression(parsed)
-        if not expression:
-            return None, None
-        try:
-            row = self._db.execute(
-                f"SELECT snippet(offers_fts, {_DESCRIPTION_COLUMN}, ?, ?, ?, 28),"
-                f" highlight(offers_fts, {_TITLE_COLUMN}, ?, ?) FROM offers_fts"
-                " WHERE offers_fts MATCH ? AND rowid = ?",
-                (MARK_OPEN, MARK_CLOSE, ELLIPSIS, MARK_OPEN, MARK_CLOSE, expression, rowid),
-            ).fetchone()
-        except sqlite3.OperationalError:
-            return None, None
-        return (row[0], row[1]) if row else (None, None)
 
     # ----------------------------------------------------------------- help on zero results
 
@@ -666,6 +692,61 @@ class SearchEngine:
             if total:
                 return t("search.relax_hint", filter=label, count=total)
         return None
+
+
+# --------------------------------------------------------------------------- highlights
+
+#: Words around the first match in a snippet (FTS5's snippet() used 28 tokens too).
+SNIPPET_WORDS = 28
+_TOKEN = re.compile(r"[^\W_]+")
+
+
+def _wanted(parsed: ParsedQuery) -> tuple[frozenset[str], tuple[str, ...]]:
+    """Folded words and stems to mark, and the prefixes (the last word, from 4 letters)."""
+    exact: set[str] = set()
+    for word in parsed.positive_words():
+        exact.update((word, stem(word)))
+    prefixes = tuple(parsed.terms[-1:]) if parsed.terms and len(parsed.terms[-1]) >= 4 else ()
+    return frozenset(exact), prefixes
+
+
+def _is_wanted(token: str, exact: frozenset[str], prefixes: tuple[str, ...]) -> bool:
+    for folded in words(token):
+        if folded in exact or stem(folded) in exact or folded.startswith(prefixes or ("\0",)):
+            return True
+    return False
+
+
+def _mark(text: str, exact: frozenset[str], prefixes: tuple[str, ...]) -> str:
+    """`text` with the wanted words between MARK_OPEN and MARK_CLOSE."""
+
+    def marked(match: re.Match[str]) -> str:
+        token = match.group()
+        return f"{MARK_OPEN}{token}{MARK_CLOSE}" if _is_wanted(token, exact, prefixes) else token
+
+    return _TOKEN.sub(marked, text)
+
+
+def _marked(title: str, description: str, parsed: ParsedQuery) -> tuple[str | None, str | None]:
+    """(description snippet, title) with the learner's words marked, as FTS5's snippet() did.
+
+    Done in Python on the page's ten offers: FTS5's snippet() re-tokenised each whole
+    description through the index (about 1.5 ms an offer at 100,000 offers).
+    """
+    if parsed.is_empty:
+        return None, None
+    exact, prefixes = _wanted(parsed)
+    title_marked = _mark(title, exact, prefixes)
+    tokens = list(_TOKEN.finditer(description))
+    first = next((i for i, m in enumerate(tokens) if _is_wanted(m.group(), exact, prefixes)), None)
+    if first is None:
+        return None, title_marked
+    start = max(0, min(first - 3, len(tokens) - SNIPPET_WORDS))
+    stop = min(len(tokens), start + SNIPPET_WORDS)
+    begin = tokens[start].start() if start else 0
+    end = tokens[stop - 1].end() if stop < len(tokens) else len(description)
+    window = _mark(description[begin:end], exact, prefixes)
+    return (ELLIPSIS if start else "") + window + (ELLIPSIS if stop < len(tokens) else ""), title_marked
 
 
 # --------------------------------------------------------------------------- helpers

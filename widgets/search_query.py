@@ -240,6 +240,22 @@ def match_expression(query: ParsedQuery) -> str | None:
     return " AND ".join(parts) if parts else None
 
 
+def title_expression(query: ParsedQuery) -> str | None:
+    """The same words, found in the title only (as written or through their stem).
+
+    Offers whose title holds the words come first in relevance order, and ranking them
+    alone keeps bm25 to a few thousand rows even at 100,000 offers.
+    """
+    last = len(query.terms) - 1
+    parts = []
+    for index, word in enumerate(query.terms):
+        own = _quoted(word) + ("*" if index == last and len(word) >= 4 else "")
+        stemmed = stem(word)
+        parts.append(f"({own} OR {_quoted(stemmed)})" if stemmed != word else f"({own})")
+    parts += [_quoted(" ".join(p)) for p in query.phrases]
+    return "{title} : (" + " AND ".join(parts) + ")" if parts else None
+
+
 def exclusion_expression(query: ParsedQuery) -> str | None:
     """The FTS5 MATCH string of the excluded words (any of them), or None."""
     if not query.excluded:
