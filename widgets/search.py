@@ -1,8 +1,8 @@
 """The offer search engine: an SQLite FTS5 index built from the world's offers.jsonl.
 
 One file, world_dir/search.sqlite, derived from offers.jsonl (and world.json for the
-reference date): an FTS5 table for the words (case- and accent-insensitive, prefix
-indexes, bm25 weights that favour the title, a `stems` column so vendeur meets vendeuse),
+reference date): an FTS5 table for the words (case- and accent-insensitive, bm25
+weights that favour the title, a `stems` column so vendeur meets vendeuse),
 a plain table with the filterable columns and the full offer, an R*Tree for the radius
 prefilter, and a small vocabulary for "did you mean". The engine opens it read-only, so
 many kernels can share it. Learner input never raises: see search_query.py.
@@ -45,7 +45,7 @@ from tremplin.widgets.search_query import (
 )
 
 INDEX_NAME = "search.sqlite"
-INDEX_FORMAT = "1"
+INDEX_FORMAT = "2"
 FAMILIES_FILE = Path(__file__).parent / "data" / "job_families.json"
 SORTS = ("relevance", "date", "distance")
 MIN_RADIUS_KM, MAX_RADIUS_KM = 1.0, 150.0
@@ -174,7 +174,7 @@ CREATE INDEX offers_insee ON offers(insee);
 CREATE VIRTUAL TABLE offers_geo USING rtree(id, minlat, maxlat, minlon, maxlon);
 CREATE VIRTUAL TABLE offers_fts USING fts5(
     {", ".join(_FTS_COLUMNS)},
-    tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3');
+    tokenize = 'unicode61 remove_diacritics 2');
 CREATE TABLE vocab(word TEXT PRIMARY KEY, display TEXT NOT NULL, n INTEGER NOT NULL) WITHOUT ROWID;
 """
 
