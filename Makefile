@@ -17,7 +17,8 @@ install: $(VENV)/.installed
 $(VENV)/.installed: pyproject.toml constraints.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	@echo "Installation de Tremplin dans $(VENV) / installing Tremplin into $(VENV)…"
-	@$(PIP) install -c constraints.txt -e . 2> >(grep -v "is ignored" >&2)
+	@$(PIP) install -c constraints.txt -e . > $(VENV)/install.log 2>&1 \
+	  || { cat $(VENV)/install.log; echo "Échec de l'installation (voir ci-dessus) / install failed" >&2; exit 1; }
 	@# rfc3987-syntax (optional, pulled in by jupyter-events' jsonschema extras) builds a grammar
 	@# at import: 2.5 s on every nbgrader, Voilà or nbformat start. Nothing in the kit needs it.
 	@$(PIP) uninstall -y rfc3987-syntax >/dev/null 2>&1 || true
@@ -26,7 +27,8 @@ $(VENV)/.installed: pyproject.toml constraints.txt
 test-deps: $(VENV)/.test-installed chromium
 
 $(VENV)/.test-installed: $(VENV)/.installed
-	@$(PIP) install -c constraints.txt -e '.[test]' 2> >(grep -v "is ignored" >&2)
+	@$(PIP) install -c constraints.txt -e '.[test]' > $(VENV)/install-test.log 2>&1 \
+	  || { cat $(VENV)/install-test.log; echo "Échec de l'installation des outils de test / test install failed" >&2; exit 1; }
 	@$(PIP) uninstall -y rfc3987-syntax >/dev/null 2>&1 || true
 	@touch $@
 
