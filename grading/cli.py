@@ -11,6 +11,7 @@ import argparse
 import importlib
 import sys
 from collections.abc import Sequence
+from typing import NoReturn
 
 from tremplin.widgets.errors import TremplinError
 
@@ -19,8 +20,15 @@ from tremplin import __version__
 COMMANDS = ("kiosk", "world", "course", "check", "report", "referential", "demo", "bench")
 
 
+class OneLineParser(argparse.ArgumentParser):
+    """Usage errors in one line (with where to find help) instead of argparse's usage block."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: {message} (--help : aide / help)\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = OneLineParser(
         prog="tremplin",
         description=(
             "Tremplin : kit d'apprentissage pour la recherche d'emploi et l'attestation "

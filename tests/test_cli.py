@@ -65,3 +65,13 @@ def test_check_json_lists_every_check_with_its_competences(tmp_path: Path, data_
 def test_no_command_prints_help_and_exits_2() -> None:
     done = tremplin()
     assert done.returncode == 2 and "COMMANDE" in done.stdout
+
+
+@pytest.mark.parametrize(
+    "args",
+    [("world", "build", "--offers", "-5"), ("report", "--format", "xml"), ("inconnue",), ("check",)],
+)
+def test_usage_errors_are_one_line_with_status_2(args: tuple[str, ...]) -> None:
+    done = tremplin(*args)
+    assert done.returncode == 2
+    assert len(done.stderr.strip().splitlines()) == 1 and "--help" in done.stderr
