@@ -128,3 +128,18 @@ def test_on_change_after_every_recorded_event(engine, workspace):
     widget.save_offer(hit.offer_id)
     widget.remove_offer(hit.offer_id)
     assert len(calls) == len(workspace.events()) == 5
+
+
+def test_filter_lists_start_on_a_visible_any_choice(engine, workspace):
+    """A value of None would show an empty list: the learner must read « Tous »."""
+    from tremplin.widgets.i18n import t
+
+    widget = SearchWidget(engine, workspace)
+    for dropdown, key in ((widget.radius, "search.radius_none"), (widget.contract, "search.contract_all"),
+                          (widget.working_time, "search.working_time_all"),
+                          (widget.published, "search.published_any")):
+        assert dropdown.index == 0 and dropdown.label == t(key)
+    widget.set_filters(query="vendeur", contract="CDI")
+    widget.run_search()
+    widget.set_filters(contract="")
+    assert widget.contract.label == t("search.contract_all")

@@ -20,6 +20,9 @@ from tremplin.widgets.search import Hit, SearchEngine, SearchResults, salary_tex
 from tremplin.widgets.shortlist import add_offer, current_shortlist, remove_offer
 
 RADII = (5, 10, 20, 30, 50)
+#: The "any" choice of a filter list. Not None: ipywidgets shows a value of None as an empty
+#: selection, so the learner would see a blank list instead of "Tous".
+ANY = ""
 DAYS = (1, 7, 30)
 
 
@@ -74,20 +77,20 @@ class SearchWidget:
                               placeholder=t("search.commune_placeholder"), layout=wide, style=style)
         self.radius = w.Dropdown(
             description=t("search.radius_label"), style=style,
-            options=[(t("search.radius_none"), None)]
-            + [(t("search.radius_km", km=km), km) for km in RADII], value=None)
+            options=[(t("search.radius_none"), ANY)]
+            + [(t("search.radius_km", km=km), km) for km in RADII], value=ANY)
         self.contract = w.Dropdown(
             description=t("search.contract_label"), style=style,
-            options=[(t("search.contract_all"), None)] + [(c, c) for c in self.engine.contracts()],
-            value=None)
+            options=[(t("search.contract_all"), ANY)] + [(c, c) for c in self.engine.contracts()],
+            value=ANY)
         self.working_time = w.Dropdown(
             description=t("search.working_time_label"), style=style,
-            options=[(t("search.working_time_all"), None)]
-            + [(c, c) for c in self.engine.working_times()], value=None)
+            options=[(t("search.working_time_all"), ANY)]
+            + [(c, c) for c in self.engine.working_times()], value=ANY)
         self.published = w.Dropdown(
             description=t("search.published_label"), style=style,
-            options=[(t("search.published_any"), None), (t("search.published_one"), 1)]
-            + [(t("search.published_days", days=d), d) for d in DAYS if d > 1], value=None)
+            options=[(t("search.published_any"), ANY), (t("search.published_one"), 1)]
+            + [(t("search.published_days", days=d), d) for d in DAYS if d > 1], value=ANY)
         self.sort = w.Dropdown(
             description=t("search.sort_label"), style=style,
             options=[(t(f"search.sort_{s}"), s) for s in ("relevance", "date", "distance")],
