@@ -101,11 +101,9 @@ def build_search_activity(
     with_panel: bool = True,
 ) -> SearchActivity:
     """The search widget on the learner's workspace, with their mission and (in a lesson) the panel."""
-    from tremplin.widgets.world import World
-
     root = default_data_root(data_root)
     return SearchActivity(
-        workspace, world or World.open(root / "world"), activity, root, with_panel=with_panel
+        workspace, world or _open_world(root / "world"), activity, root, with_panel=with_panel
     )
 
 
@@ -147,7 +145,9 @@ def _show_page(activity: str, *, with_panel: bool, hand_in: bool = False) -> Sea
     try:
         workspace = learner_workspace()
         if workspace is None:
-            show(_message(t("pages.no_visit")))
+            from tremplin.widgets.visit import missing_visit_html
+
+            show(widgets.HTML(missing_visit_html()))
             return None
         page = build_search_activity(workspace, activity, with_panel=with_panel)
     except TremplinError as error:

@@ -1,0 +1,63 @@
+"""The lesson and épreuve pages as a notebook cell runs them: never a traceback, always words."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import ipywidgets as widgets
+import pytest
+from tremplin.grading import search_pages
+from tremplin.widgets.workspace import Workspace
+
+FIXTURES = Path(__file__).parent / "fixtures" / "workspaces"
+
+
+@pytest.fixture
+def shown(monkeypatch: pytest.MonkeyPatch) -> list[object]:
+    seen: list[object] = []
+    monkeypatch.setattr(search_pages, "show", seen.append)
+    monkeypatch.delenv("QUERY_STRING", raising=False)
+    return seen
+
+
+def html_of(items: list[object]) -> str:
+    return " ".join(getattr(item, "value", "") for item in items if isinstance(item, widgets.HTML))
+
+
+def test_a_page_without_a_visit_sends_the_learner_home(shown, monkeypatch) -> None:
+    monkeypatch.delenv("TREMPLIN_WORKSPACE", raising=False)
+    search_pages.show_search_lesson()
+    assert "accueil.ipynb" in html_of(shown) and "Traceback" not in html_of(shown)
+
+
+def test_a_corrupted_workspace_is_not_opened_and_not_touched(shown, monkeypatch, tmp_path) -> None:
+    broken = tmp_path / "broken"
+    shutil.copytree(FIXTURES / "corrupted-profile", broken)
+    before = (broken / "profile.json").read_bytes()
+    monkeypatch.setenv("TREMPLIN_WORKSPACE", str(broken))
+    search_pages.show_search_lesson()
+    assert "accueil.ipynb" in html_of(shown)
+    assert (broken / "profile.json").read_bytes() == before
+
+
+def test_a_missing_world_is_said_in_french(shown, monkeypatch, tmp_path) -> None:
+    workspace = Workspace.create(tmp_path / "ws", "Soizic")
+    monkeypatch.setenv("TREMPLIN_WORKSPACE", str(workspace.root))
+    monkeypatch.setenv("TREMPLIN_DATA", str(tmp_path / "vide"))
+    search_pages.show_search_lesson()
+    text = html_of(shown)
+    assert "tremplin-message" in text and "monde" in text.lower()
+
+
+def test_the_lesson_shows_the_mission_the_search_and_the_panel(
+    shown, monkeypatch, data_root, tmp_path
+) -> None:
+    workspace = Workspace.create(tmp_path / "ws", "Soizic", world={"seed": 42, "offers": 2000})
+    monkeypatch.setenv("TREMPLIN_WORKSPACE", str(workspace.root))
+    monkeypatch.setenv("TREMPLIN_DATA", str(data_root))
+    search_pages.show_search_lesson()
+    (page,) = shown
+    labels = [getattr(child, "value", "") for child in page.children if isinstance(child, widgets.HTML)]
+    assert any("Votre mission" in label for label in labels)
+    assert len(page.children) == 3  # mission, search, "Vérifier" panel
