@@ -3,7 +3,6 @@ and the resident memory of a kiosk kernel that serves a real lesson."""
 
 from __future__ import annotations
 
-import socket
 import statistics
 import subprocess
 import sys
@@ -13,6 +12,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from tremplin.grading.browser import WIDGET_SELECTOR, WIDGETS_TIMEOUT_MS
+from tremplin.grading.kiosk import free_port
 
 ONE_WIDGET_NOTEBOOK = {
     "cells": [
@@ -31,11 +31,6 @@ ONE_WIDGET_NOTEBOOK = {
 #: Pause between page loads, so a preheated pool refills as it would between two learners.
 SETTLE_S = 6.0
 
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @contextmanager

@@ -120,6 +120,13 @@ def home_url(port: int = DEFAULT_PORT) -> str:
     return f"http://{HOST}:{int(port)}/"
 
 
+def free_port() -> int:
+    """A port nobody listens on right now (for tests and the benchmark's servers)."""
+    with socket.socket() as probe:
+        probe.bind((HOST, 0))
+        return probe.getsockname()[1]
+
+
 def ensure_port_free(port: int) -> None:
     """Raise one clear TremplinError if something already listens on 127.0.0.1:port."""
     if not 0 < port < 65536:

@@ -9,18 +9,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from test_kiosk_support import LESSON_TITLE, Kiosk, start_kiosk
+from tremplin.grading.browser import WIDGETS_TIMEOUT_MS, launch_chromium
 
 pytestmark = pytest.mark.slow
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]
-WIDGETS_TIMEOUT_MS = 60_000  # a Voilà page's widgets on a loaded 2-core machine
 
 
 @pytest.fixture(scope="module")
@@ -32,15 +26,11 @@ def kiosk(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Kiosk]:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[object]:
-    if not CHROMIUM.is_file():
-        pytest.fail(
-            f"{CHROMIUM} est absent : « make test » l'installe (apt-get install chromium, en root). "
-            f"/ {CHROMIUM} is missing: `make test` installs it (apt-get install chromium, as root)."
-        )
+    """Debian's chromium; a missing one fails (TremplinError says `make test` installs it)."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        chromium = launch_chromium(playwright)
         yield chromium
         chromium.close()
 

@@ -11,13 +11,14 @@ from __future__ import annotations
 import json
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
+
+from tremplin.grading.kiosk import free_port
 
 from tremplin import NOTEBOOKS_DIR
 
@@ -27,11 +28,6 @@ LESSON_TITLE = "Leçon d'essai du kiosque"
 EPREUVE_TITLE = "Épreuve d'essai du kiosque"
 SECRET_SOURCE = "kiosk_secret_source_marker"
 
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def _notebook(cells: list[dict], title: str | None = None) -> dict:
