@@ -12,7 +12,7 @@ from collections.abc import Iterator
 
 import pytest
 from test_kiosk_support import LESSON_TITLE, Kiosk, start_kiosk
-from tremplin.grading.browser import WIDGETS_TIMEOUT_MS, launch_chromium
+from tremplin.grading.browser import WIDGETS_TIMEOUT_MS
 
 pytestmark = pytest.mark.slow
 
@@ -22,17 +22,6 @@ def kiosk(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Kiosk]:
     server = start_kiosk(tmp_path_factory.mktemp("kiosk-browser"))
     yield server
     server.stop()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    """Debian's chromium; a missing one fails (TremplinError says `make test` installs it)."""
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = launch_chromium(playwright)
-        yield chromium
-        chromium.close()
 
 
 def test_learner_starts_a_visit_opens_a_lesson_and_ends_the_visit(kiosk: Kiosk, browser) -> None:

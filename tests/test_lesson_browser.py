@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from test_kiosk_support import Kiosk, start_kiosk
-from tremplin.grading.browser import WIDGETS_TIMEOUT_MS, launch_chromium
+from tremplin.grading.browser import WIDGETS_TIMEOUT_MS
 from tremplin.grading.scenarios import search_scenario
 from tremplin.widgets.visit import page_url, start_visit
 
@@ -35,16 +35,6 @@ def kiosk(tmp_path_factory: pytest.TempPathFactory, data_root: Path) -> Iterator
     server = start_kiosk(tmp, notebooks=NOTEBOOKS_DIR, data=data)
     yield server
     server.stop()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = launch_chromium(playwright)
-        yield chromium
-        chromium.close()
 
 
 def journal(kiosk: Kiosk, slug: str) -> list[dict]:
