@@ -148,3 +148,17 @@ def test_links_carry_the_token_and_the_base_url(tmp_path: Path, monkeypatch: pyt
     monkeypatch.setenv("VOILA_BASE_URL", "/kiosque/")
     assert page_url("accueil.ipynb") == "/kiosque/voila/render/accueil.ipynb"
     assert 'href="/kiosque/voila/render/accueil.ipynb"' in missing_visit_html()
+
+
+def test_a_visit_on_a_world_gets_its_inbox_once(tmp_path, world, data_root) -> None:
+    import mailbox
+
+    from tremplin.widgets.visit import start_visit
+
+    root = tmp_path / "data"
+    root.mkdir()
+    (root / "world").symlink_to(data_root / "world", target_is_directory=True)
+    first = start_visit("Nolwenn", root)
+    start_visit("Nolwenn", root)  # a second visit adds nothing
+    inbox = mailbox.Maildir(first.workspace / "mail", create=False)
+    assert len(inbox) == len(world.inbox_paths()) > 0

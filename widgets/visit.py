@@ -14,6 +14,7 @@ workspace instead, and nothing ever waits.
 
 from __future__ import annotations
 
+import contextlib
 import html
 import json
 import os
@@ -96,6 +97,7 @@ def start_visit(pseudonym: str, root: Path | None = None, *, now: datetime | Non
     root = data_root(root)
     slug = pseudonym_slug(pseudonym)  # raises WorkspaceError with the French reason
     workspace = Workspace.create(root / LEARNERS_DIR / slug, pseudonym, world=_world_identity(root))
+    _seed_inbox(workspace, root)
     started = (now or datetime.now(UTC)).astimezone(UTC).isoformat(timespec="seconds")
     visit = Visit(secrets.token_urlsafe(_TOKEN_BYTES), workspace.pseudonym, slug, workspace.root, started)
     folder = root / VISITS_DIR
@@ -214,6 +216,14 @@ def _world_identity(root: Path) -> dict | None:
         return {"seed": manifest["seed"], "offers": manifest["offers"]}
     except (OSError, ValueError, KeyError, TypeError):
         return None
+
+
+def _seed_inbox(workspace: Workspace, root: Path) -> None:
+    """Give the learner the world's incoming messages once (recruiter replies, phishing…)."""
+    from tremplin.widgets.world import World, WorldError
+
+    with contextlib.suppress(WorldError):  # no world yet: the kiosk warned the mediator at start
+        workspace.seed_inbox(World.open(root / "world").inbox_paths())
 
 
 def _write_atomically(path: Path, text: str) -> None:
