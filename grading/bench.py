@@ -20,6 +20,7 @@ TARGETS: tuple[tuple[str, str, float], ...] = (
     ("autograde_epreuve_s", "≤ autograde_trivial_s ×", 1.5),
     ("search_p95_ms_100k", "≤ ms", 50.0),
     ("kiosk_kernel_rss_mb", "≤ MB", 150.0),
+    ("route_p95_ms", "≤ ms", 50.0),
 )
 
 
@@ -53,7 +54,7 @@ def verdicts(figures: dict[str, float]) -> dict[str, bool]:
 def run_bench(data_root: Path, *, runs: int = 3, progress: Callable[[str], None] = print) -> dict[str, Any]:
     """Every figure of bench.json; `data_root` holds the kiosk's default world."""
     from playwright.sync_api import sync_playwright
-    from tremplin.grading import bench_autograde, bench_kiosk, bench_search
+    from tremplin.grading import bench_autograde, bench_kiosk, bench_routes, bench_search
     from tremplin.grading.browser import launch_chromium
     from tremplin.widgets.world import World
 
@@ -70,6 +71,9 @@ def run_bench(data_root: Path, *, runs: int = 3, progress: Callable[[str], None]
         grading_root = scratch_dir / "grading"
         _world(grading_root, 2000, progress)
         world = World.open(grading_root / "world")
+        progress("bench: itinéraires / route planning…")
+        routes = bench_routes.route_latencies(world)
+        figures["route_p50_ms"], figures["route_p95_ms"] = routes["p50"], routes["p95"]
         figures.update(bench_autograde.autograde_timings(grading_root, world, EPREUVE, runs=runs))
         progress("bench: kiosque dans chromium / kiosk in chromium…")
         with sync_playwright() as playwright:

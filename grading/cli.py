@@ -56,3 +56,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:  # output piped into `head`: stop quietly, as other tools do
+        sys.stderr.close()
+        return 0

@@ -1,4 +1,4 @@
-"""`tremplin world build|info`: build the seeded simulated world, or print its summary.
+"""`tremplin world build|info|search|route`: build the seeded world, summarise it, query it.
 
 After the world's files are written, the search index is built by
 `tremplin.widgets.search.build_index(out_dir)` when that module is installed.
@@ -13,6 +13,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from tremplin.grading import world_queries
 from tremplin.widgets.i18n import t
 
 MAX_OFFERS = 100_000
@@ -55,6 +56,7 @@ def register(subparsers: Any) -> None:
     info = actions.add_parser("info", help=t("world.help_info", "fr"), description=t("world.help_info", "fr"))
     info.add_argument("dir", type=Path, nargs="?", default=None, help=t("world.help_dir", "fr"))
     info.set_defaults(func=run_info)
+    world_queries.register(actions)
     parser.set_defaults(func=lambda args: _usage(parser))
 
 
