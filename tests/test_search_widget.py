@@ -143,3 +143,16 @@ def test_filter_lists_start_on_a_visible_any_choice(engine, workspace):
     widget.run_search()
     widget.set_filters(contract="")
     assert widget.contract.label == t("search.contract_all")
+
+
+def test_flagging_a_doubtful_offer_records_it_for_the_checks(engine, workspace):
+    widget = SearchWidget(engine, workspace)
+    widget.set_filters(query="vendeur")
+    widget.run_search()
+    hit = widget.last_results.hits[0]
+    assert widget.flag_offer(hit.offer_id, reason="argent demandé")
+    (event,) = workspace.events(kind="offer.flag")
+    assert event.data["offer_id"] == hit.offer_id and event.data["reason"] == "argent demandé"
+    assert "signalée comme douteuse" in widget.status.value
+    assert not widget.flag_offer("OF-inconnue")
+    assert len(workspace.events(kind="offer.flag")) == 1

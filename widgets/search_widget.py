@@ -190,6 +190,19 @@ class SearchWidget:
         self._notify()
         return not already
 
+    def flag_offer(self, offer_id: str, reason: str = "") -> bool:
+        """Report an offer as doubtful (an `offer.flag` event); False if the offer is unknown."""
+        offer = self.engine.offer(str(offer_id))
+        if offer is None:
+            self._say(t("search.unknown_offer"))
+            return False
+        data = {"offer_id": offer["id"], "title": offer.get("title", ""), "reason": str(reason or "")[:500]}
+        if not self._guard(lambda: self.workspace.record("offer.flag", data)):
+            return False
+        self._say(t("search.flagged_ok", title=offer.get("title", "")))
+        self._notify()
+        return True
+
     def remove_offer(self, offer_id: str) -> bool:
         """Take an offer off "Ma sélection"; False (with a message) if it was not there."""
         entry = next((e for e in self.shortlist() if e.offer_id == str(offer_id)), None)
@@ -264,8 +277,10 @@ class SearchWidget:
         view = w.Button(description=t("search.view"), tooltip=t("search.view_tooltip"), icon="eye")
         save = w.Button(description=t("search.save"), tooltip=t("search.save_tooltip"), icon="star")
         view.on_click(lambda _, oid=hit.offer_id: self.show_offer(oid))
+        flag = w.Button(description=t("search.flag"), tooltip=t("search.flag_tooltip"), icon="flag")
         save.on_click(lambda _, oid=hit.offer_id: self.save_offer(oid))
-        return w.VBox([w.HTML(_hit_html(hit)), w.HBox([view, save])])
+        flag.on_click(lambda _, oid=hit.offer_id: self.flag_offer(oid))
+        return w.VBox([w.HTML(_hit_html(hit)), w.HBox([view, save, flag])])
 
     def _refresh_shortlist(self) -> None:
         entries = self.shortlist()
