@@ -280,3 +280,78 @@ def test_query_parser_builds_only_quoted_terms():
     assert re.fullmatch(r'[\w\s"():*]+', expression.replace("stems", ""))
     assert stem("vendeuses") == stem("vendeurs") == "vendeur"
     assert stem("cuisiniere") == "cuisinier" and stem("directrice") == "directeur"
+
+
+# ------------------------------------------------------------------ the index's shortcuts
+
+COMBOS = [
+    ("", {"commune": "Rennes", "radius_km": 12}),
+    ("cuisinier", {"commune": "Rennes", "radius_km": 40, "contract": "CDD"}),
+    ("vendeur", {"commune": "Brest", "radius_km": 150, "published_within_days": 20}),
+    ("", {"commune": "Quimper", "radius_km": 80, "working_time": "Temps partiel"}),
+    ("accueil -nuit", {"commune": "Vannes", "radius_km": 60}),
+    ("-nuit", {"commune": "Rennes", "radius_km": 3}),
+    ("cuisine", {"contract": "CDI", "published_within_days": 30}),
+]
+
+
+def _expected(engine, offers, query, filters):
+    """The same search done by brute force over the offers (words through the engine)."""
+    matching = set(all_ids(engine, query))
+    centre = geo.find_commune(filters["commune"]) if "commune" in filters else None
+    since = (REFERENCE_DATE - dt.timedelta(days=filters["published_within_days"])).isoformat() \
+        if "published_within_days" in filters else ""
+    return {
+        i for i, o in offers.items() if i in matching
+        and (centre is None or geo.distance_km(centre.lat, centre.lon, o["lat"], o["lon"])
+             <= filters["radius_km"])
+        and o["contract"] == filters.get("contract", o["contract"])
+        and o["working_time"] == filters.get("working_time", o["working_time"])
+        and o["published"] >= since
+    }
+
+
+@pytest.mark.parametrize(("query", "filters"), COMBOS)
+@pytest.mark.parametrize("sort", ["relevance", "date", "distance"])
+def test_filters_and_map_cells_match_brute_force(engine, offers, query, filters, sort):
+    found = all_ids(engine, query, sort=sort, **filters)
+    assert len(found) == len(set(found))
+    assert set(found) == _expected(engine, offers, query, filters)
+    pages = engine.search(query, sort=sort, per_page=7, **filters).pages
+    hits = [h for p in range(1, min(3, pages) + 1)
+            for h in engine.search(query, sort=sort, page=p, per_page=7, **filters).hits]
+    if sort == "distance" and "commune" in filters:
+        assert [h.distance_km for h in hits] == sorted(h.distance_km for h in hits)
+    newest_first = sort == "date" or (sort == "distance" and "commune" not in filters)
+    if newest_first or (sort == "relevance" and not query.strip("-nuit ")):
+        assert [h.published for h in hits] == sorted((h.published for h in hits), reverse=True)
+
+
+def test_date_order_breaks_ties_by_offer_id(engine, offers):
+    ids = all_ids(engine, "")
+    assert ids == sorted(offers, key=lambda i: (-int(offers[i]["published"].replace("-", "")), i))
+
+
+def test_relevance_without_the_title_shortcut_agrees(tmp_path, monkeypatch):
+    """A world with very many distinct titles ranks every offer by bm25 instead."""
+    world = write_world(tmp_path / "w")
+    engine = SearchEngine.open(world, families_file=world / "job_families.json")
+    by_title = {q: all_ids(engine, q) for q in ("cuisine", "vendeur", "cuisinier -nuit")}
+    monkeypatch.setattr("tremplin.widgets.search.MAX_TITLES", 0)
+    fallback = SearchEngine.open(world, families_file=world / "job_families.json")
+    for query, ids in by_title.items():
+        again = all_ids(fallback, query)
+        assert set(again) == set(ids) and len(again) == len(ids)
+        titled = [bool(re.search(r"\b" + query.split()[0], geo.fold(
+            fallback.offer(i)["title"]))) for i in again]
+        assert titled == sorted(titled, reverse=True)
+    paged = [i for p in (1, 2, 3) for i in fallback.search("cuisine", per_page=4, page=p).ids]
+    assert paged == all_ids(fallback, "cuisine")[:12]
+
+
+def test_open_reads_no_table(world):
+    """Opening reads the meta table only (a kiosk kernel opens the index on every page)."""
+    engine = SearchEngine.open(world, families_file=world / "job_families.json")
+    assert engine.contracts() == sorted({"CDI", "CDD", "Intérim", "Alternance", "Saisonnier"})
+    assert engine.working_times() == ["Temps partiel", "Temps plein"]
+    engine.close()
