@@ -57,7 +57,7 @@ def autograde_timings(root: Path, world: Any, epreuve: str, runs: int = 3) -> di
     init_course(layout, exercises_dir=exercises)
     course = open_course(layout.course_dir)
     release_epreuves(course, [epreuve, TRIVIAL], progress=_quiet)
-    slug = simulate_learners(root, world, _quiet)[0]
+    slug = simulate_learners(root, world, [epreuve], _quiet)[0]
     hand_in(root, TRIVIAL, slug, root / "learners" / slug)
     collect_epreuves(course, [epreuve, TRIVIAL], progress=_quiet)
     timings: dict[str, list[float]] = {epreuve: [], TRIVIAL: []}

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from tremplin.grading.scenarios import SearchScenario, search_scenario
+from tremplin.grading.scenario_registry import scenario_for
 from tremplin.widgets.errors import TremplinError
 from tremplin.widgets.i18n import t
 from tremplin.widgets.paths import data_root
@@ -23,7 +23,8 @@ from tremplin.widgets.world import World
 class CheckContext:
     workspace: Workspace
     world: Any
-    scenario: SearchScenario
+    #: The learner's task for this activity (a SearchScenario, a TripScenario…).
+    scenario: Any
     activity: str
     events: tuple[Any, ...]
 
@@ -49,7 +50,7 @@ def load_context(
     expected = (workspace.profile.get("world") or {}).get("seed")
     if expected is not None and expected != world.manifest.seed:
         raise TremplinError(t("checks.world_mismatch", seed=expected))
-    scenario = search_scenario(world, workspace.pseudonym, activity)
+    scenario = scenario_for(world, workspace.pseudonym, activity)
     return CheckContext(
         workspace=workspace,
         world=world,

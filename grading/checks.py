@@ -8,9 +8,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from tremplin.grading import checks_search  # noqa: F401  (registers the searching checks)
 from tremplin.grading.check_context import CheckContext, load_context
 from tremplin.grading.check_model import REGISTRY, CheckResult, CheckSpec
+from tremplin.grading.themes import load_checks
+
+load_checks()
 
 __all__ = ["REGISTRY", "CheckResult", "run_checks", "check_workspace", "specs_for"]
 

@@ -11,8 +11,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from tremplin.grading.search_pages import SEARCH_EPREUVE
-
 DEMO_SEED = 42
 DEMO_OFFERS = 2000
 
@@ -29,22 +27,33 @@ def prepare_world(root: Path, *, seed: int, offers: int, progress: Callable[[str
     return World.open(world_dir)
 
 
-def simulate_learners(root: Path, world: Any, progress: Callable[[str], None]) -> list[str]:
-    """Each simulated learner opens the épreuve, works their way, and hands it in."""
-    from tremplin.grading.demo_learners import LEARNERS
+def demo_epreuves() -> list[str]:
+    """The épreuves whose theme says how simulated learners work on them."""
+    from tremplin.grading.epreuves import EPREUVES
+
+    return [epreuve for epreuve, info in EPREUVES.items() if info.get("demo")]
+
+
+def simulate_learners(
+    root: Path, world: Any, epreuves: list[str], progress: Callable[[str], None]
+) -> list[str]:
+    """Each simulated learner opens each épreuve, works their way, and hands it in."""
+    from tremplin.grading.demo_plan import LEARNER_NAMES
+    from tremplin.grading.epreuves import EPREUVES
     from tremplin.grading.exchange import hand_in
-    from tremplin.grading.search_pages import build_search_activity
+    from tremplin.grading.themes import resolve
     from tremplin.widgets.workspace import Workspace, pseudonym_slug
 
     slugs = []
-    for pseudonym, behaviour in LEARNERS.items():
+    for pseudonym in LEARNER_NAMES:
         slug = pseudonym_slug(pseudonym)
         workspace = Workspace.create(root / "learners" / slug, pseudonym, world=world_identity(world))
         workspace.seed_inbox(world.inbox_paths())
-        page = build_search_activity(workspace, SEARCH_EPREUVE, data_root=root, world=world, with_panel=False)
-        behaviour(page)
-        hand_in(root, SEARCH_EPREUVE, slug, workspace.root)
-        progress(f"{pseudonym} ({slug}) : épreuve rendue / handed in")
+        for epreuve in epreuves:
+            plan = resolve(EPREUVES[epreuve]["demo"])
+            plan.play(pseudonym, plan.build_page(workspace, root, world))
+            hand_in(root, epreuve, slug, workspace.root)
+            progress(f"{pseudonym} ({slug}) : {epreuve} rendue / handed in")
         slugs.append(slug)
     return slugs
 
@@ -65,12 +74,13 @@ def run_demo(
     progress("Construction du monde simulé / building the world…")
     world = prepare_world(root, seed=seed, offers=offers, progress=progress)
     layout = CourseLayout.under(root)
-    init_course(layout, epreuves=[SEARCH_EPREUVE])
+    epreuves = demo_epreuves()
+    init_course(layout, epreuves=epreuves)
     course = open_course(layout.course_dir)
-    _require(release_epreuves(course, [SEARCH_EPREUVE], progress=progress))
-    simulate_learners(root, world, progress)
-    _require(collect_epreuves(course, [SEARCH_EPREUVE], progress=progress))
-    _require(autograde_epreuves(course, [SEARCH_EPREUVE], progress=progress))
+    _require(release_epreuves(course, epreuves, progress=progress))
+    simulate_learners(root, world, epreuves, progress)
+    _require(collect_epreuves(course, epreuves, progress=progress))
+    _require(autograde_epreuves(course, epreuves, progress=progress))
     return course_report(course)
 
 

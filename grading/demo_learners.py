@@ -8,10 +8,12 @@ widgets, the journal, the checks and nbgrader together, not a shortcut around th
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
+from tremplin.grading.demo_plan import DILIGENT, HASTY, IDLE, DemoPlan
 from tremplin.grading.scenarios import offer_matches
-from tremplin.grading.search_pages import SearchActivity
+from tremplin.grading.search_pages import SEARCH_EPREUVE, SearchActivity, build_search_activity
 
 
 def _job_keyword(page: SearchActivity) -> str:
@@ -59,8 +61,13 @@ def idle(page: SearchActivity) -> None:
     """Opens the épreuve and hands it in without doing anything."""
 
 
-LEARNERS: dict[str, Callable[[SearchActivity], Any]] = {
-    "Alice Diligente": diligent,
-    "Bruno Pressé": hasty,
-    "Chloé Absente": idle,
-}
+LEARNERS: dict[str, Callable[[SearchActivity], Any]] = {DILIGENT: diligent, HASTY: hasty, IDLE: idle}
+
+
+def _search_page(workspace: Any, data_root: Path, world: Any) -> SearchActivity:
+    return build_search_activity(
+        workspace, SEARCH_EPREUVE, data_root=data_root, world=world, with_panel=False
+    )
+
+
+SEARCH_DEMO = DemoPlan(build_page=_search_page, behaviours=LEARNERS)

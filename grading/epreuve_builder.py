@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from tremplin.grading.checks import specs_for
-from tremplin.grading.epreuves import EPREUVES
+from tremplin.grading.epreuves import EPREUVES, page_code
 
 from tremplin import EXERCISES_DIR
 
@@ -36,7 +36,7 @@ def build_notebook(epreuve: str) -> Any:
     v4 = nbformat.v4
     cells = [
         v4.new_markdown_cell(info["statement"], metadata={"nbgrader": _meta("consignes")}),
-        v4.new_code_cell(info["page"], metadata={"nbgrader": _meta("page")}),
+        v4.new_code_cell(page_code(epreuve), metadata={"nbgrader": _meta("page")}),
     ]
     for spec in specs_for(epreuve):
         source = (

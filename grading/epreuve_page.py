@@ -2,7 +2,7 @@
 
 During nbgrader's autograde the graded cells do the work; this cell must then cost
 nothing, so the page's widgets (ipywidgets, the search engine) are imported only when a
-learner is in front of it.
+learner is in front of it. Which page an épreuve shows is its theme's `show` entry.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ import os
 def show_epreuve(epreuve: str) -> None:
     if os.environ.get("NBGRADER_EXECUTION"):
         return
-    from tremplin.grading.search_pages import show_search_epreuve
+    from tremplin.grading.epreuves import EPREUVES
+    from tremplin.grading.themes import resolve
 
-    show_search_epreuve(epreuve)
+    resolve(EPREUVES[epreuve]["show"])(epreuve)
