@@ -47,3 +47,31 @@ def search_latencies(world_dir: Path, rounds: int = 10) -> dict[str, float]:
         "p50": round(statistics.median(timings), 2),
         "p95": round(percentile(timings, 0.95), 2),
     }
+
+
+#: Typed with a slip, as learners do: each finds nothing, so the engine suggests a word.
+TYPOS: tuple[str, ...] = (
+    "vendeurr", "cuisnier", "chaufeur livreur", "boulenger", "menuisierr",
+    "aide soignnant", "jardinierr", "serveusse", "caristte", "secretaireee",
+)
+
+
+def suggestion_latencies(world_dir: Path, rounds: int = 10) -> dict[str, float]:
+    """p50/p95 in ms of a search with a typo (zero results → "did you mean"), and how many
+    of the typos got a suggestion (a bench that measured no suggestion would be meaningless)."""
+    from tremplin.widgets.search import SearchEngine
+
+    engine = SearchEngine.open(world_dir)
+    suggested = sum(1 for query in TYPOS if engine.search(query).suggestions)
+    timings: list[float] = []
+    for _ in range(rounds):
+        for query in TYPOS:
+            start = time.perf_counter()
+            engine.search(query)
+            timings.append((time.perf_counter() - start) * 1000)
+    engine.close()
+    return {
+        "p50": round(statistics.median(timings), 2),
+        "p95": round(percentile(timings, 0.95), 2),
+        "suggested": suggested,
+    }

@@ -255,10 +255,10 @@ class _Rows:
         raw_skills = [str(s) for s in offer.get("skills") or []]
         title, title_stems = self._piece(offer.get("title", ""))
         family, family_stems = self._piece(offer.get("family_label", ""))
-        self.vocabulary.update([str(offer.get("title", "")), str(offer.get("family_label", "")),
-                                *raw_skills])
         skills = [self._piece(s) for s in raw_skills]
         synonyms = self.families.get(str(offer.get("family", "")), [])
+        self.vocabulary.update([str(offer.get("title", "")), str(offer.get("family_label", "")),
+                                *raw_skills, *synonyms])
         stems = " ".join(s for s in (title_stems, family_stems, *(k[1] for k in skills),
                                      *(self._piece(k)[1] for k in synonyms)) if s)
         tags = [ALL, _tag("t", str(self.codes["title"][title]))]
@@ -285,7 +285,8 @@ def _vocabulary(pieces: Counter[str]) -> list[tuple[str, str, int]]:
     spellings: dict[str, Counter[str]] = {}
     seen: dict[str, tuple[str, str] | None] = {}
     for piece, times in pieces.items():
-        for raw in clean_text(piece).replace("’", " ").replace("'", " ").split():
+        # "aide-soignant" is two words to the index, so two words to suggest from
+        for raw in clean_text(piece).replace("’", " ").replace("'", " ").replace("-", " ").split():
             if raw not in seen:
                 seen[raw] = _vocabulary_word(raw)
             if (entry := seen[raw]) is not None:
