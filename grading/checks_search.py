@@ -122,9 +122,15 @@ def _saved_offers(ctx: CheckContext) -> list[tuple[Any, dict[str, Any] | None]]:
 
 @REGISTRY.register("r2-offres-enregistrees", competences=["R2"], level="N1", points=1, epreuves=[EPREUVE])
 def offers_saved(ctx: CheckContext) -> Outcome:
-    count, wanted = len(_saved_offers(ctx)), ctx.scenario.min_saved
+    """Counts only offers that fit the mission: N1 is saving *relevant* offers with the
+    criteria given, not pressing « Enregistrer » on whatever comes first."""
+    saved = _saved_offers(ctx)
+    count = sum(1 for _e, o in saved if o is not None and offer_matches(o, ctx.scenario))
+    wanted = ctx.scenario.min_saved
     if count >= wanted:
         return Outcome(True, t("checks.r2_saved_ok", count=count))
+    if saved and count < len(saved):
+        return Outcome(False, t("checks.r2_save_more_fitting", count=count, wanted=wanted), count / wanted)
     return Outcome(False, t("checks.r2_save_more", count=count, wanted=wanted), count / wanted)
 
 

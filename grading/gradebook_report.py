@@ -26,6 +26,7 @@ class CheckInfo(Protocol):
 
     competences: tuple[str, ...]
     critical: bool
+    level: str
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,10 @@ class CheckMeta:
 
     competences: tuple[str, ...]
     critical: bool = False
+    level: str = "N1"
+
+
+LEVELS = ("N1", "N2", "N3")
 
 
 #: is_validated(competence_id, points, max_points, critical_failures) -> bool
@@ -57,12 +62,41 @@ class CompetenceTally:
     max_points: float = 0.0
     critical_failures: int = 0
     validated: bool = False
+    #: The highest level reached (N1–N3), None when not validated.
+    level: str | None = None
+    #: level -> [points, max_points] of the checks written for that level.
+    by_level: dict[str, list[float]] = field(default_factory=dict)
+
+    def add(self, level: str, score: float, max_score: float, critical_failed: bool) -> None:
+        self.points += score
+        self.max_points += max_score
+        self.critical_failures += int(critical_failed)
+        earned = self.by_level.setdefault(level if level in LEVELS else LEVELS[0], [0.0, 0.0])
+        earned[0] += score
+        earned[1] += max_score
+
+    def settle(self, cid: str, is_validated: Validator) -> None:
+        """Level N is reached when the checks of N and below, together, meet the competence's
+        rule; a critical failure at any level counts against every level (it defeats the
+        purpose of the competence, whatever else went well)."""
+        self.level = None
+        points = max_points = 0.0
+        for level in LEVELS:
+            if level not in self.by_level:
+                continue
+            points += self.by_level[level][0]
+            max_points += self.by_level[level][1]
+            if not is_validated(cid, points, max_points, self.critical_failures):
+                break
+            self.level = level
+        self.validated = self.level is not None
 
     def to_json(self) -> dict[str, Any]:
         return {
             "points": round(self.points, 2),
             "max_points": round(self.max_points, 2),
             "validated": self.validated,
+            "level": self.level,
             "critical_failures": self.critical_failures,
         }
 
@@ -186,7 +220,7 @@ def aggregate(
     is_validated: Validator = default_rule,
     learners: Iterable[str] = (),
 ) -> Report:
-    """Sum points per learner and competence; a critical check below its max is one
+    """Sum points per learner, competence and level; a critical check below its max is one
     critical failure for each of its competences. `learners` lists who must appear even
     with no row at all (no épreuve released yet)."""
     results: dict[str, LearnerResult] = {lid: LearnerResult(lid) for lid in learners}
@@ -198,17 +232,14 @@ def aggregate(
             unknown.add(row.grade_id)
             continue
         failed_critical = check.critical and row.score < row.max_score
+        level = getattr(check, "level", LEVELS[0])
         for cid in check.competences:
             tally = learner.competences.setdefault(cid, CompetenceTally())
-            tally.points += row.score
-            tally.max_points += row.max_score
-            tally.critical_failures += int(failed_critical)
+            tally.add(level, row.score, row.max_score, failed_critical)
     for learner in results.values():
         learner.competences = dict(sorted(learner.competences.items(), key=_natural))
         for cid, tally in learner.competences.items():
-            tally.validated = bool(
-                is_validated(cid, tally.points, tally.max_points, tally.critical_failures)
-            )
+            tally.settle(cid, is_validated)
     warnings = [t("course.unknown_grade_id", grade_id=g) for g in sorted(unknown)]
     ordered = sorted(results.values(), key=lambda item: item.id)
     return Report(ordered, warnings)

@@ -156,20 +156,20 @@ def test_hand_ins_land_in_the_exchange_under_the_learner_id(pipeline: dict) -> N
 def test_per_competence_report(pipeline: dict) -> None:
     assert pipeline["report"].to_json() == {"learners": [
         {"id": "alice", "competences": {
-            "R1": {"points": 2.0, "max_points": 2.0, "validated": True, "critical_failures": 0},
-            "R2": {"points": 3.0, "max_points": 3.0, "validated": True, "critical_failures": 0},
+            "R1": {"points": 2.0, "max_points": 2.0, "validated": True, "level": "N1", "critical_failures": 0},
+            "R2": {"points": 3.0, "max_points": 3.0, "validated": True, "level": "N1", "critical_failures": 0},
         }},
         {"id": "bob", "competences": {
-            "R1": {"points": 0.0, "max_points": 2.0, "validated": False, "critical_failures": 1},
-            "R2": {"points": 1.0, "max_points": 3.0, "validated": False, "critical_failures": 1},
+            "R1": {"points": 0.0, "max_points": 2.0, "validated": False, "level": None, "critical_failures": 1},
+            "R2": {"points": 1.0, "max_points": 3.0, "validated": False, "level": None, "critical_failures": 1},
         }},
         {"id": "chloe", "competences": {
-            "R1": {"points": 0.0, "max_points": 2.0, "validated": False, "critical_failures": 1},
-            "R2": {"points": 0.0, "max_points": 3.0, "validated": False, "critical_failures": 1},
+            "R1": {"points": 0.0, "max_points": 2.0, "validated": False, "level": None, "critical_failures": 1},
+            "R2": {"points": 0.0, "max_points": 3.0, "validated": False, "level": None, "critical_failures": 1},
         }},
         {"id": "dan", "competences": {
-            "R1": {"points": 0.0, "max_points": 2.0, "validated": False, "critical_failures": 1},
-            "R2": {"points": 0.0, "max_points": 3.0, "validated": False, "critical_failures": 1},
+            "R1": {"points": 0.0, "max_points": 2.0, "validated": False, "level": None, "critical_failures": 1},
+            "R2": {"points": 0.0, "max_points": 3.0, "validated": False, "level": None, "critical_failures": 1},
         }},
     ]}
     # Dan's hand-in was collected but could not be graded: the report says so
@@ -230,10 +230,10 @@ def test_cli_report_formats(pipeline: dict, tremplin) -> None:
     assert code == 0 and json.loads(out) == pipeline["report"].to_json()
     code, out, _ = tremplin("report", "--data", root, "--format", "csv", "--learner", "bob")
     assert code == 0
-    assert out.splitlines()[0] == "learner,competence,points,max_points,validated,critical_failures"
-    assert out.splitlines()[1:] == ["bob,R1,0.0,2.0,false,1", "bob,R2,1.0,3.0,false,1"]
+    assert out.splitlines()[0] == "learner,competence,points,max_points,validated,level,critical_failures"
+    assert out.splitlines()[1:] == ["bob,R1,0.0,2.0,false,,1", "bob,R2,1.0,3.0,false,,1"]
     code, out, _ = tremplin("report", "--data", root)
-    assert code == 0 and "alice" in out and "✔ 2/2" in out and "✘ 0/2 !" in out
+    assert code == 0 and "alice" in out and "✔ N1 2/2" in out and "✘ 0/2 !" in out
 
 
 def test_cli_errors_are_one_line(pipeline: dict, tremplin, tmp_path: Path) -> None:

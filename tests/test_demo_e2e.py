@@ -50,7 +50,7 @@ def test_the_idle_learner_validates_nothing(demo) -> None:
 def test_the_hasty_learner_is_in_between_and_flagged_for_a_scam(demo) -> None:
     _root, report = demo
     got = competences(report, "bruno-presse")
-    assert not got["R1"]["validated"]
+    assert got["R1"]["level"] in (None, "N1")  # a search aimed at the job, never refined
     assert 0 < got["R1"]["points"] < got["R1"]["max_points"]
     assert not got["R2"]["validated"]
 

@@ -29,10 +29,38 @@ def test_points_sum_per_competence_and_critical_failures_count() -> None:
     comp = report.to_json()["learners"][0]["competences"]
     assert list(comp) == ["R1", "R2", "R10"]  # natural order
     assert comp["R1"] == {"points": 4.0, "max_points": 5.0, "validated": False,
-                          "critical_failures": 1}  # 80 % but the critical check is short
+                          "level": None, "critical_failures": 1}  # 80 % but the critical check is short
     assert comp["R10"] == {"points": 3.0, "max_points": 3.0, "validated": True,
-                           "critical_failures": 0}
+                           "level": "N1", "critical_failures": 0}
     assert comp["R2"]["validated"] is True
+
+
+LEVELLED = {
+    "n1": CheckMeta(("R5",), level="N1"),
+    "n2": CheckMeta(("R5",), level="N2"),
+    "n3": CheckMeta(("R5",), level="N3"),
+    "n3-critique": CheckMeta(("R5",), critical=True, level="N3"),
+}
+
+
+def _level(**scores: tuple[float, float]) -> tuple[bool, str | None]:
+    tally = aggregate(rows("ana", **scores), LEVELLED).learners[0].competences["R5"]
+    return tally.validated, tally.level
+
+
+def test_level_is_the_highest_whose_checks_and_those_below_meet_the_rule() -> None:
+    full = (1.0, 1.0)
+    assert _level(n1=full, n2=full, n3=full, n3_critique=full) == (True, "N3")
+    # N3 not done: 3 of 6 points is under 70 %, but N1 and N2 together are all there
+    assert _level(n1=full, n2=full, n3=(0, 3), n3_critique=full) == (True, "N2")
+    assert _level(n1=full, n2=(0, 1), n3=full, n3_critique=full) == (True, "N1")
+    # levels are cumulative: a perfect N3 does not make up for a failed N1
+    assert _level(n1=(0, 1), n2=full, n3=full, n3_critique=full) == (False, None)
+
+
+def test_a_critical_failure_blocks_every_level() -> None:
+    full = (1.0, 1.0)
+    assert _level(n1=full, n2=full, n3=full, n3_critique=(0, 1)) == (False, None)
 
 
 def test_unknown_grade_id_is_ignored_with_a_warning() -> None:
@@ -49,7 +77,7 @@ def test_injected_rule_and_listed_learners_without_rows() -> None:
         return True
 
     report = aggregate(rows("ana", r2_a=(0, 2)), CHECKS, rule, learners=["zoe"])
-    assert calls == [("R2", 0.0, 2.0, 0)]
+    assert calls == [("R2", 0.0, 2.0, 0)]  # one level: one call
     assert [learner.id for learner in report.learners] == ["ana", "zoe"]
     assert report.learner("zoe").competences == {}
 
@@ -90,8 +118,8 @@ def test_read_scores_prefers_manual_and_counts_missing_hand_ins_as_zero() -> Non
 def test_render_table_and_csv() -> None:
     report = aggregate(rows("ana", r1_a=(2, 2), r2_a=(0.5, 2)), CHECKS)
     table = render(report, "table")
-    assert "ana" in table and "✔ 2/2" in table and "✘ 0,5/2" in table
+    assert "ana" in table and "✔ N1 2/2" in table and "✘ 0,5/2" in table
     csv_lines = render(report, "csv").splitlines()
-    assert csv_lines[0] == "learner,competence,points,max_points,validated,critical_failures"
-    assert csv_lines[1:] == ["ana,R1,2.0,2.0,true,0", "ana,R2,0.5,2.0,false,0"]
+    assert csv_lines[0] == "learner,competence,points,max_points,validated,level,critical_failures"
+    assert csv_lines[1:] == ["ana,R1,2.0,2.0,true,N1,0", "ana,R2,0.5,2.0,false,,0"]
     assert render(aggregate([], CHECKS), "json") == '{\n  "learners": []\n}\n'

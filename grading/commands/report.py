@@ -60,7 +60,7 @@ def render(report: Any, fmt: str) -> str:
     return render_table(report)
 
 
-CSV_HEADER = ("learner", "competence", "points", "max_points", "validated", "critical_failures")
+CSV_HEADER = ("learner", "competence", "points", "max_points", "validated", "level", "critical_failures")
 
 
 def render_csv(report: Any) -> str:
@@ -72,7 +72,7 @@ def render_csv(report: Any) -> str:
         for cid, tally in learner["competences"].items():
             writer.writerow([learner["id"], cid, tally["points"], tally["max_points"],
                              "true" if tally["validated"] else "false",
-                             tally["critical_failures"]])
+                             tally["level"] or "", tally["critical_failures"]])
     return out.getvalue()
 
 
@@ -98,7 +98,7 @@ def render_table(report: Any) -> str:
 def _cell(tally: dict[str, Any] | None) -> str:
     if tally is None:
         return "·"
-    mark = "✔" if tally["validated"] else "✘"
+    mark = f"✔ {tally['level']}" if tally["validated"] else "✘"
     critical = " !" if tally["critical_failures"] else ""
     return f"{mark} {_num(tally['points'])}/{_num(tally['max_points'])}{critical}"
 
