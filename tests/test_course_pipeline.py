@@ -153,24 +153,17 @@ def test_hand_ins_land_in_the_exchange_under_the_learner_id(pipeline: dict) -> N
     assert (submitted / "donnees-lecture-seule.txt").is_file()
 
 
+def _scores(points: float, max_points: float, level: str | None, critical: int) -> dict:
+    return {"points": points, "max_points": max_points, "validated": level is not None,
+            "level": level, "critical_failures": critical}
+
+
 def test_per_competence_report(pipeline: dict) -> None:
     assert pipeline["report"].to_json() == {"learners": [
-        {"id": "alice", "competences": {
-            "R1": {"points": 2.0, "max_points": 2.0, "validated": True, "level": "N1", "critical_failures": 0},
-            "R2": {"points": 3.0, "max_points": 3.0, "validated": True, "level": "N1", "critical_failures": 0},
-        }},
-        {"id": "bob", "competences": {
-            "R1": {"points": 0.0, "max_points": 2.0, "validated": False, "level": None, "critical_failures": 1},
-            "R2": {"points": 1.0, "max_points": 3.0, "validated": False, "level": None, "critical_failures": 1},
-        }},
-        {"id": "chloe", "competences": {
-            "R1": {"points": 0.0, "max_points": 2.0, "validated": False, "level": None, "critical_failures": 1},
-            "R2": {"points": 0.0, "max_points": 3.0, "validated": False, "level": None, "critical_failures": 1},
-        }},
-        {"id": "dan", "competences": {
-            "R1": {"points": 0.0, "max_points": 2.0, "validated": False, "level": None, "critical_failures": 1},
-            "R2": {"points": 0.0, "max_points": 3.0, "validated": False, "level": None, "critical_failures": 1},
-        }},
+        {"id": "alice", "competences": {"R1": _scores(2.0, 2.0, "N1", 0), "R2": _scores(3.0, 3.0, "N1", 0)}},
+        {"id": "bob", "competences": {"R1": _scores(0.0, 2.0, None, 1), "R2": _scores(1.0, 3.0, None, 1)}},
+        {"id": "chloe", "competences": {"R1": _scores(0.0, 2.0, None, 1), "R2": _scores(0.0, 3.0, None, 1)}},
+        {"id": "dan", "competences": {"R1": _scores(0.0, 2.0, None, 1), "R2": _scores(0.0, 3.0, None, 1)}},
     ]}
     # Dan's hand-in was collected but could not be graded: the report says so
     assert pipeline["report"].warnings == [
