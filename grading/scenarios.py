@@ -59,9 +59,13 @@ def offer_matches(offer: dict[str, Any], scenario: SearchScenario) -> bool:
     )
 
 
-def _stable_rng(*parts: object) -> random.Random:
+def stable_rng(*parts: object) -> random.Random:
+    """A random generator that depends only on `parts`: the same task for the same learner."""
     digest = hashlib.sha256(":".join(str(p) for p in parts).encode("utf-8")).digest()
     return random.Random(int.from_bytes(digest[:8], "big"))
+
+
+_stable_rng = stable_rng  # former name, until the theme modules in progress move over
 
 
 @cache
@@ -73,7 +77,7 @@ def _home_towns() -> tuple[geo.Commune, ...]:
 _CANDIDATES: dict[tuple[int, str], list[tuple[str, str, str, int, int]]] = {}
 
 
-def _candidates(world: Any) -> list[tuple[str, str, str, int, int]]:
+def scenario_candidates(world: Any) -> list[tuple[str, str, str, int, int]]:
     """(family, contract, insee, radius, count) combinations with enough genuine offers."""
     key = (world.manifest.seed, world.manifest.files.get("offers.jsonl", ""))
     if key in _CANDIDATES:
@@ -103,13 +107,9 @@ def _candidates(world: Any) -> list[tuple[str, str, str, int, int]]:
     return found
 
 
-def search_scenario(world: Any, learner: str, epreuve: str) -> SearchScenario:
-    """The search task of `learner` (their pseudonym) for `epreuve` in this world."""
-    candidates = _candidates(world)
-    if not candidates:
-        raise RuntimeError("the world has no job family with enough offers for a scenario")
-    rng = _stable_rng(world.manifest.seed, epreuve, learner.strip().lower())
-    family, contract, insee, radius, count = rng.choice(candidates)
+def scenario_from(world: Any, epreuve: str, candidate: tuple[str, str, str, int, int]) -> SearchScenario:
+    """The search task for one of `scenario_candidates(world)`."""
+    family, contract, insee, radius, count = candidate
     town = geo.by_insee(insee)
     info = world.family(family) or {}
     return SearchScenario(
@@ -123,3 +123,12 @@ def search_scenario(world: Any, learner: str, epreuve: str) -> SearchScenario:
         min_saved=MIN_SAVED,
         matching_offers=count,
     )
+
+
+def search_scenario(world: Any, learner: str, epreuve: str) -> SearchScenario:
+    """The search task of `learner` (their pseudonym) for `epreuve` in this world."""
+    candidates = scenario_candidates(world)
+    if not candidates:
+        raise RuntimeError("the world has no job family with enough offers for a scenario")
+    rng = stable_rng(world.manifest.seed, epreuve, learner.strip().lower())
+    return scenario_from(world, epreuve, rng.choice(candidates))

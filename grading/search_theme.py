@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-CHECK_MODULES = ("tremplin.grading.checks_search",)
+CHECK_MODULES = ("tremplin.grading.checks_search", "tremplin.grading.checks_compare")
 SCENARIO_MODULES: tuple[str, ...] = ()  # the default scenario (grading/scenarios.py)
 
 EPREUVES: dict[str, dict[str, Any]] = {

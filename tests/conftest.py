@@ -35,6 +35,36 @@ def world(data_root: Path):
     return World.open(data_root / "world")
 
 
+@pytest.fixture(scope="session")
+def world_engine(data_root: Path):
+    """The search engine over the session world, as the kiosk pages open it."""
+    from tremplin.widgets.search import SearchEngine
+
+    opened = SearchEngine.open(data_root / "world")
+    yield opened
+    opened.close()
+
+
+@pytest.fixture
+def learner_workspace(tmp_path: Path, world):
+    """A fresh workspace of learner « Camille » on the session world."""
+    from tremplin.widgets.workspace import Workspace
+
+    return Workspace.create(tmp_path / "ws", "Camille",
+                            world={"seed": world.manifest.seed, "offers": world.manifest.offers})
+
+
+@pytest.fixture
+def shown(monkeypatch: pytest.MonkeyPatch) -> list[object]:
+    """What a page puts on screen, caught instead of displayed (no kernel in tests)."""
+    from tremplin.grading import page_support
+
+    seen: list[object] = []
+    monkeypatch.setattr(page_support, "show", seen.append)
+    monkeypatch.delenv("QUERY_STRING", raising=False)
+    return seen
+
+
 @pytest.fixture(scope="module")
 def browser() -> Iterator[object]:
     """Debian's chromium through Playwright; a missing one fails with the way to install it."""

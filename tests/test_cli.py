@@ -75,3 +75,19 @@ def test_usage_errors_are_one_line_with_status_2(args: tuple[str, ...]) -> None:
     done = tremplin(*args)
     assert done.returncode == 2
     assert len(done.stderr.strip().splitlines()) == 1 and "--help" in done.stderr
+
+
+def test_check_without_epreuve_runs_every_graded_epreuve_and_no_lesson(
+    tmp_path: Path, data_root: Path, world
+) -> None:
+    from tremplin.grading.checks import specs_for
+    from tremplin.grading.epreuves import EPREUVES
+
+    workspace = Workspace.create(tmp_path / "ws", "Gwen", world={"seed": 42, "offers": 2000})
+    done = tremplin("check", "--workspace", str(workspace.root), "--data", str(data_root), "--json")
+    assert done.returncode == 0, done.stderr
+    ran = [c["id"] for c in json.loads(done.stdout)["checks"]]
+    graded = [s.id for epreuve in EPREUVES for s in specs_for(epreuve)]
+    assert ran == graded
+    lesson = {s.id for s in specs_for("lecon-trier-comparer")}
+    assert lesson and not lesson & set(ran)

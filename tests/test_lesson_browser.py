@@ -66,7 +66,7 @@ def test_search_save_and_the_feedback_panel_changes(kiosk: Kiosk, browser, world
     page.get_by_role("button", name="Enregistrer").first.click()
     page.get_by_text("Ma sélection").first.wait_for(timeout=WIDGETS_TIMEOUT_MS)
 
-    after = panel_text(page, shows="Vous avez enregistré 1 offre(s)")
+    after = panel_text(page, shows="Parmi les offres enregistrées")
     assert "Vous n'avez pas encore lancé de recherche" not in after
     kinds = [(e["kind"], e["data"].get("context")) for e in journal(kiosk, visit.slug)]
     assert ("search.query", "lecon-chercher-offres") in kinds

@@ -6,19 +6,10 @@ import shutil
 from pathlib import Path
 
 import ipywidgets as widgets
-import pytest
 from tremplin.grading import search_pages
 from tremplin.widgets.workspace import Workspace
 
 FIXTURES = Path(__file__).parent / "fixtures" / "workspaces"
-
-
-@pytest.fixture
-def shown(monkeypatch: pytest.MonkeyPatch) -> list[object]:
-    seen: list[object] = []
-    monkeypatch.setattr(search_pages, "show", seen.append)
-    monkeypatch.delenv("QUERY_STRING", raising=False)
-    return seen
 
 
 def html_of(items: list[object]) -> str:

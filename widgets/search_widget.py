@@ -17,7 +17,8 @@ import ipywidgets as w
 from tremplin.widgets.errors import TremplinError
 from tremplin.widgets.i18n import t
 from tremplin.widgets.search import Hit, SearchEngine, SearchResults, salary_text
-from tremplin.widgets.shortlist import add_offer, current_shortlist, remove_offer
+from tremplin.widgets.shortlist import add_offer
+from tremplin.widgets.shortlist_widget import MAX_NOTE, ShortlistWidget, clean_text
 
 RADII = (5, 10, 20, 30, 50)
 #: The "any" choice of a filter list. Not None: ipywidgets shows a value of None as an empty
@@ -54,16 +55,21 @@ class SearchWidget:
         workspace: Journal,
         *,
         on_change: Callable[[], None] | None = None,
+        on_compare: Callable[[str], Any] | None = None,
         per_page: int = 10,
     ) -> None:
         self.engine = engine
         self.workspace = workspace
         self.on_change = on_change
+        #: Given by a page that compares offers: a « Comparer » button then sits under each offer.
+        self.on_compare = on_compare
         self.per_page = per_page
         self.last_results: SearchResults | None = None
         self._page = 1
+        self._filling = False
+        self.selection = ShortlistWidget(engine.offer, workspace, on_change=self._notify,
+                                         on_compare=on_compare)
         self._build()
-        self._refresh_shortlist()
 
     # ----------------------------------------------------------------- layout
 
@@ -95,6 +101,7 @@ class SearchWidget:
             description=t("search.sort_label"), style=style,
             options=[(t(f"search.sort_{s}"), s) for s in ("relevance", "date", "distance")],
             value="relevance")
+        self.sort.observe(lambda _change: self._on_sort_change(), names="value")
         self.search_button = w.Button(description=t("search.search_button"), button_style="primary",
                                       tooltip=t("search.search_tooltip"), icon="search")
         self.search_button.on_click(lambda _: self.run_search())
@@ -109,7 +116,8 @@ class SearchWidget:
         self.next_button.on_click(lambda _: self.next_page())
         self.page_label = w.HTML()
         self.detail = w.HTML()
-        self.shortlist_box = w.VBox()
+        #: The saved offers' rows (the list with its notes lives in `self.selection`).
+        self.shortlist_box = self.selection.rows_box
         self.widget = w.VBox([
             w.HTML(f"<h2>{_esc(t('search.title'))}</h2>"
                    f"<p>{_esc(t('search.keywords_help'))}</p>"),
@@ -117,7 +125,7 @@ class SearchWidget:
             self.published, self.sort, self.search_button, self.status, self.heading,
             self.results_box,
             w.HBox([self.previous_button, self.page_label, self.next_button]),
-            self.detail, self.shortlist_box,
+            self.detail, self.selection.widget,
         ])
 
     @staticmethod
@@ -140,19 +148,39 @@ class SearchWidget:
         sort: str | None = None,
     ) -> None:
         """Fill the fields as a learner would (None leaves a field as it is, "" empties it)."""
-        if query is not None:
-            self.query.value = str(query)
-        if commune is not None:
-            self.commune.value = str(commune)
-        _choose(self.radius, radius_km)
-        _choose(self.contract, contract)
-        _choose(self.working_time, working_time)
-        _choose(self.published, published_within_days)
-        _choose(self.sort, sort)
+        self._filling = True  # filling the form is not yet a search: « Rechercher » is
+        try:
+            if query is not None:
+                self.query.value = str(query)
+            if commune is not None:
+                self.commune.value = str(commune)
+            _choose(self.radius, radius_km)
+            _choose(self.contract, contract)
+            _choose(self.working_time, working_time)
+            _choose(self.published, published_within_days)
+            _choose(self.sort, sort)
+        finally:
+            self._filling = False
 
     def run_search(self) -> SearchResults:
         """Search with the current field values (the "Rechercher" button), from page 1."""
         return self._search(1, "search.query")
+
+    def sort_results(self, sort: str) -> SearchResults | None:
+        """Choose « Trier par » (relevance, date or distance): results already shown are re-sorted.
+
+        The new order is a new `search.query` (page 1), so the journal says how the learner
+        looked at the offers; before any search it only sets the field for the next one.
+        """
+        before = self.sort.value
+        _choose(self.sort, sort)
+        if self.sort.value == before and self.last_results is not None:
+            return self._search(1, "search.query")  # the same choice again: still re-sort
+        return self.last_results
+
+    def _on_sort_change(self) -> None:
+        if not self._filling and self.last_results is not None:
+            self._search(1, "search.query")
 
     def next_page(self) -> SearchResults | None:
         if self.last_results is None or self._page >= self.last_results.pages:
@@ -181,12 +209,13 @@ class SearchWidget:
             self._say(t("search.unknown_offer"))
             return False
         already = any(e.offer_id == offer["id"] for e in self.shortlist())
+        text = clean_text(note, MAX_NOTE)
         if not self._guard(lambda: add_offer(self.workspace, offer["id"], offer.get("title", ""),
-                                             str(note or "") or None)):
+                                             text or None)):
             return False
         self._say(t("search.already_saved") if already
                   else t("search.saved_ok", title=offer.get("title", "")))
-        self._refresh_shortlist()
+        self.selection.refresh()
         self._notify()
         return not already
 
@@ -205,24 +234,19 @@ class SearchWidget:
 
     def remove_offer(self, offer_id: str) -> bool:
         """Take an offer off "Ma sélection"; False (with a message) if it was not there."""
-        entry = next((e for e in self.shortlist() if e.offer_id == str(offer_id)), None)
-        if entry is None:
-            self._say(t("search.not_in_shortlist"))
-            return False
-        if not self._guard(lambda: remove_offer(self.workspace, entry.offer_id)):
-            return False
-        self._say(t("search.removed_ok", title=entry.title))
-        self._refresh_shortlist()
-        self._notify()
-        return True
+        return self.selection.remove(offer_id)
+
+    def set_note(self, offer_id: str, note: str) -> bool:
+        """Write or change the learner's note on a saved offer (a `shortlist.note` event)."""
+        return self.selection.set_note(offer_id, note)
+
+    def find_saved(self, query: str) -> list[Any]:
+        """« Retrouver une offre » in « Ma sélection » by a word (a `shortlist.find` event)."""
+        return self.selection.find(query)
 
     def shortlist(self) -> list[Any]:
         """The saved offers, replayed from the journal."""
-        try:
-            return current_shortlist(self.workspace.events(prefix="shortlist"))
-        except TremplinError as error:
-            self._say(str(error))
-            return []
+        return self.selection.entries()
 
     # ----------------------------------------------------------------- internals
 
@@ -238,6 +262,9 @@ class SearchWidget:
         self._record(kind, {
             "query": results.query, "filters": dict(results.filters), "sort": results.sort,
             "page": results.page, "total": results.total, "result_ids": results.ids,
+            # what the learner chose in « Trier par »; `sort` is the order applied (the engine
+            # sorts by date when distance has no commune, or when there is no word)
+            "sort_choice": self.sort.value,
         })
         return results
 
@@ -280,21 +307,13 @@ class SearchWidget:
         flag = w.Button(description=t("search.flag"), tooltip=t("search.flag_tooltip"), icon="flag")
         save.on_click(lambda _, oid=hit.offer_id: self.save_offer(oid))
         flag.on_click(lambda _, oid=hit.offer_id: self.flag_offer(oid))
-        return w.VBox([w.HTML(_hit_html(hit)), w.HBox([view, save, flag])])
-
-    def _refresh_shortlist(self) -> None:
-        entries = self.shortlist()
-        rows: list[w.Widget] = [w.HTML(f"<h3>{_esc(t('search.shortlist_title'))}</h3>")]
-        if not entries:
-            rows.append(w.HTML(f"<p>{_esc(t('search.shortlist_empty'))}</p>"))
-        for entry in entries:
-            remove = w.Button(description=t("search.remove"), tooltip=t("search.remove_tooltip"),
-                              icon="trash")
-            remove.on_click(lambda _, oid=entry.offer_id: self.remove_offer(oid))
-            note = f" — {_esc(entry.note)}" if entry.note else ""
-            rows.append(w.HBox([w.HTML(f"<p><strong>{_esc(entry.title)}</strong>{note}</p>"),
-                                remove]))
-        self.shortlist_box.children = rows
+        buttons: list[w.Widget] = [view, save, flag]
+        if self.on_compare is not None:
+            compare = w.Button(description=t("compare.compare_button"), icon="columns",
+                               tooltip=t("compare.compare_tooltip"))
+            compare.on_click(lambda _, oid=hit.offer_id: self.on_compare(oid))
+            buttons.insert(2, compare)
+        return w.VBox([w.HTML(_hit_html(hit)), w.HBox(buttons)])
 
 
 def _choose(dropdown: w.Dropdown, value: Any) -> None:

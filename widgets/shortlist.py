@@ -2,8 +2,10 @@
 
 A page reload gives a fresh kernel, so the shortlist is recomputed from the events
 `shortlist.add` {"offer_id", "title", "note"?}, `shortlist.remove` {"offer_id"} and
-`shortlist.note` {"offer_id", "note"}. The raw events keep every attempt (a second save
-of the same offer) so checks can see it; the current list does not repeat it.
+`shortlist.note` {"offer_id", "note"}; `shortlist.find` {"query", "found"} records that the
+learner looked for a saved offer again and does not change the list. The raw events keep
+every attempt (a second save of the same offer) so checks can see it; the current list
+does not repeat it.
 """
 
 from __future__ import annotations
@@ -12,9 +14,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from tremplin.widgets.geo import fold
 from tremplin.widgets.journal import Event
 
-ADD, REMOVE, NOTE = "shortlist.add", "shortlist.remove", "shortlist.note"
+ADD, REMOVE, NOTE, FIND = "shortlist.add", "shortlist.remove", "shortlist.note", "shortlist.find"
 
 
 @dataclass(frozen=True)
@@ -91,6 +94,22 @@ def remove_offer(workspace: Recorder, offer_id: str) -> Event:
 def set_note(workspace: Recorder, offer_id: str, note: str) -> Event:
     """Record the learner's note on a saved offer (replaces the previous note)."""
     return workspace.record(NOTE, {"offer_id": offer_id, "note": note})
+
+
+def matches(query: str, *texts: Any) -> bool:
+    """Whether every word of `query` appears in one of `texts`, ignoring case and accents.
+
+    Parts of words count ("boul" finds "Boulangerie"), so a learner who remembers only
+    the start of a word still finds the offer; an empty query matches everything.
+    """
+    words = fold(str(query or "")).split()
+    haystack = " ".join(fold(t) for t in texts if isinstance(t, str) and t)
+    return all(word in haystack for word in words)
+
+
+def record_find(workspace: Recorder, query: str, found: int) -> Event:
+    """Record that the learner looked for a saved offer again (and how many matched)."""
+    return workspace.record(FIND, {"query": query, "found": int(found)})
 
 
 def _offer_id(event: Event) -> str | None:

@@ -28,10 +28,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     from tremplin.grading.check_context import load_context
     from tremplin.grading.checks import REGISTRY, run_checks
+    from tremplin.grading.epreuves import EPREUVES
     from tremplin.widgets.errors import TremplinError
     from tremplin.widgets.i18n import t
 
-    epreuves = [args.epreuve] if args.epreuve else REGISTRY.epreuves()
+    # lessons' formative checks run only when asked for by name: they grade nothing
+    epreuves = [args.epreuve] if args.epreuve else [e for e in REGISTRY.epreuves() if e in EPREUVES]
     if args.epreuve and args.epreuve not in REGISTRY.epreuves():
         raise TremplinError(
             t("cli.unknown_epreuve", epreuve=args.epreuve, known=", ".join(REGISTRY.epreuves()))

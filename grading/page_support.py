@@ -1,0 +1,112 @@
+"""What every lesson and épreuve page shares: the learner in front of it, the world, showing it.
+
+A page module builds its own activity (mission, widgets, panel); this module finds the
+visit's workspace, opens the world and the search index once per kernel, and turns a
+missing visit or a broken data folder into a French message instead of a traceback.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import ipywidgets as widgets
+from tremplin.widgets.errors import TremplinError
+from tremplin.widgets.feedback_panel import PanelItem
+from tremplin.widgets.i18n import t
+from tremplin.widgets.paths import data_root as default_data_root
+from tremplin.widgets.search import SearchEngine
+from tremplin.widgets.workspace import Workspace
+
+
+@cache
+def open_world(world_dir: Path) -> Any:
+    from tremplin.widgets.world import World
+
+    return World.open(world_dir)
+
+
+@cache
+def open_engine(world_dir: Path) -> SearchEngine:
+    return SearchEngine.open(world_dir)
+
+
+def preload(data_root: Path | None = None) -> None:
+    """Open the world and its index ahead of the learner (a preheated kernel does it while waiting)."""
+    try:
+        world_dir = default_data_root(data_root) / "world"
+        open_engine(world_dir)
+        open_world(world_dir)
+    except TremplinError:
+        pass  # the page itself will say what is wrong once the learner is there
+
+
+def message(text: str) -> widgets.HTML:
+    return widgets.HTML(f'<div class="tremplin-message" role="alert"><p>{html.escape(text)}</p></div>')
+
+
+def mission_html(heading: str, paragraphs: list[str]) -> str:
+    """The learner's own task, as a note at the top of the page (every text escaped)."""
+    body = "".join(f"<p>{html.escape(text)}</p>" for text in paragraphs)
+    return f'<div class="tremplin-mission" role="note"><h2>{html.escape(heading)}</h2>{body}</div>'
+
+
+def panel_items(results: list[Any]) -> list[PanelItem]:
+    """Check results as the formative « Vérifier » panel lists them, titled by their catalogue."""
+    from tremplin.grading.check_model import REGISTRY
+
+    items = []
+    for result in results:
+        spec = REGISTRY.get(result.id)
+        title = t(spec.title_key) if spec else result.id
+        items.append(PanelItem(title, result.passed, result.feedback, result.points, result.max_points))
+    return items
+
+
+def learner_workspace() -> Workspace | None:
+    """The workspace of the learner in front of the page (their visit), or None."""
+    from tremplin.widgets.visit import current_visit
+
+    visit = current_visit()
+    if visit is None:
+        return None
+    return Workspace.open(Path(visit.workspace))
+
+
+def show(widget: Any) -> None:
+    from IPython.display import display
+
+    display(widget)
+
+
+def show_statement(epreuve: str) -> None:
+    from IPython.display import Markdown
+    from tremplin.grading.epreuves import EPREUVES
+
+    show(Markdown(EPREUVES[epreuve]["statement"]))
+
+
+def show_activity(build: Callable[[Workspace], Any], *, hand_in: str | None = None) -> Any | None:
+    """Build the learner's page with `build(workspace)` and show it; `hand_in` adds that épreuve's
+    « Rendre » button. Returns the page (for tests), or None when a French message was shown."""
+    try:
+        workspace = learner_workspace()
+        if workspace is None:
+            from tremplin.widgets.visit import missing_visit_html
+
+            show(widgets.HTML(missing_visit_html()))
+            return None
+        page = build(workspace)
+    except TremplinError as error:
+        show(message(str(error)))
+        return None
+    if hand_in:
+        from tremplin.grading.handin_widget import HandInButton
+
+        button = HandInButton(page.data_root, hand_in, workspace)
+        page.widget.children = (*page.widget.children, button.widget)
+    show(page.widget)
+    return page
