@@ -13,7 +13,16 @@ from typing import Any
 from tremplin.grading.checks import specs_for
 from tremplin.grading.epreuves import EPREUVES, page_code
 
-from tremplin import EXERCISES_DIR
+from tremplin import EXERCISES_DIR, NOTEBOOKS_DIR
+
+#: The kiosk page's first cell: warms the kernel up while the page waits for its learner.
+WAIT_FOR_VISITOR = (
+    "from tremplin.grading.page_support import preload\n"
+    "from tremplin.widgets.visit import wait_for_visitor\n"
+    "\n"
+    "preload()  # opens the world and its index while the page waits for its learner\n"
+    "wait_for_visitor()"
+)
 
 
 def _meta(grade_id: str, *, grade: bool = False, points: float = 0) -> dict[str, Any]:
@@ -71,13 +80,47 @@ def render(epreuve: str) -> str:
     return nbformat.writes(build_notebook(epreuve)) + "\n"
 
 
-def write_all(root: Path = EXERCISES_DIR) -> list[Path]:
+def build_kiosk_page(epreuve: str) -> Any:
+    """The learner's épreuve page on the kiosk (notebooks/epreuves/): the same `show_epreuve` call
+    as the graded notebook's page cell, so both show the same thing."""
+    import nbformat
+
+    v4 = nbformat.v4
+    notebook = v4.new_notebook(cells=[
+        v4.new_code_cell(WAIT_FOR_VISITOR, metadata={"tags": ["tremplin-wait-for-visitor"]}),
+        v4.new_code_cell(page_code(epreuve)),
+    ])
+    notebook.metadata.update(
+        {
+            "kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"},
+            "language_info": {"name": "python"},
+            "tremplin": {"title": EPREUVES[epreuve]["title"]},
+        }
+    )
+    for index, cell in enumerate(notebook.cells):
+        cell["id"] = f"kiosk-{epreuve}-{index}"
+    return notebook
+
+
+def kiosk_page_path(epreuve: str, root: Path = NOTEBOOKS_DIR) -> Path:
+    return root / "epreuves" / f"{epreuve}.ipynb"
+
+
+def render_kiosk_page(epreuve: str) -> str:
+    import nbformat
+
+    return nbformat.writes(build_kiosk_page(epreuve)) + "\n"
+
+
+def write_all(root: Path = EXERCISES_DIR, pages: Path = NOTEBOOKS_DIR) -> list[Path]:
+    """Every épreuve's nbgrader source notebook and its kiosk page."""
     written = []
     for epreuve in EPREUVES:
-        path = notebook_path(epreuve, root)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(render(epreuve), encoding="utf-8")
-        written.append(path)
+        for path, text in ((notebook_path(epreuve, root), render(epreuve)),
+                           (kiosk_page_path(epreuve, pages), render_kiosk_page(epreuve))):
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+            written.append(path)
     return written
 
 

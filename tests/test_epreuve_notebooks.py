@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import nbformat
 from tremplin.grading.checks import specs_for
-from tremplin.grading.epreuve_builder import notebook_path, render
+from tremplin.grading.epreuve_builder import kiosk_page_path, notebook_path, render, render_kiosk_page
 from tremplin.grading.epreuves import EPREUVES
 
 
@@ -13,6 +13,14 @@ def test_committed_epreuves_are_what_the_builder_makes() -> None:
         committed = notebook_path(epreuve).read_text(encoding="utf-8")
         assert committed == render(epreuve), (
             f"{notebook_path(epreuve)} is stale: run `python -m tremplin.grading.epreuve_builder`"
+        )
+
+
+def test_every_epreuve_has_its_kiosk_page() -> None:
+    for epreuve in EPREUVES:
+        committed = kiosk_page_path(epreuve).read_text(encoding="utf-8")
+        assert committed == render_kiosk_page(epreuve), (
+            f"{kiosk_page_path(epreuve)} is stale: run `python -m tremplin.grading.epreuve_builder`"
         )
 
 
