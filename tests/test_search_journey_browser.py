@@ -1,0 +1,97 @@
+"""A learner's whole searching journey in a real browser (Debian's chromium via Playwright):
+search → sort → compare two offers → shortlist with a note → find it again → « Vérifier »,
+then the employer's page and the trip plan, each lesson's panel confirming the work.
+The journal on the server is what the checks read, so the test looks there too."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from test_kiosk_support import Kiosk, start_kiosk
+from tremplin.grading.browser import WIDGETS_TIMEOUT_MS
+from tremplin.grading.scenario_registry import scenario_for
+from tremplin.widgets.visit import page_url, start_visit
+
+from tremplin import NOTEBOOKS_DIR
+
+pytestmark = pytest.mark.slow
+COMPARE = "lecons/02-trier-comparer-enregistrer.ipynb"
+
+
+@pytest.fixture(scope="module")
+def kiosk(tmp_path_factory: pytest.TempPathFactory, data_root: Path) -> Iterator[Kiosk]:
+    tmp = tmp_path_factory.mktemp("journey")
+    data = tmp / "data"
+    data.mkdir()
+    (data / "world").symlink_to(data_root / "world", target_is_directory=True)
+    server = start_kiosk(tmp, notebooks=NOTEBOOKS_DIR, data=data)
+    yield server
+    server.stop()
+
+
+def events(kiosk: Kiosk, slug: str) -> list[tuple[str, str, dict]]:
+    path = kiosk.data / "learners" / slug / "journal.jsonl"
+    lines = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return [(e["kind"], e["data"].get("context", ""), e["data"]) for e in lines]
+
+
+def verify(page, shows: str) -> str:
+    """Click « Vérifier » and return the panel once it says `shows`."""
+    panel = page.locator(".tremplin-feedback")
+    page.get_by_role("button", name="Vérifier").click()
+    panel.get_by_text(shows).first.wait_for(timeout=WIDGETS_TIMEOUT_MS)
+    return panel.inner_text()
+
+
+def open_lesson(kiosk: Kiosk, browser, notebook: str, visit, ready: str):
+    page = browser.new_page()
+    page.goto(kiosk.url.rstrip("/") + page_url(notebook, visit))
+    page.get_by_role("button", name=ready).first.wait_for(timeout=WIDGETS_TIMEOUT_MS)
+    return page
+
+
+def test_search_compare_shortlist_and_find_again(kiosk: Kiosk, browser, world) -> None:
+    visit = start_visit("Nadia Parcours", kiosk.data)
+    scenario = scenario_for(world, visit.pseudonym, "lecon-trier-comparer")
+    page = open_lesson(kiosk, browser, COMPARE, visit, "Rechercher")
+
+    page.get_by_label("Mots-clés").fill(scenario.job.split()[0])
+    page.get_by_label("Commune").fill(scenario.commune)
+    page.get_by_label("Rayon").select_option(label=f"{scenario.radius_km} km")
+    page.get_by_role("button", name="Rechercher").click()
+    page.get_by_text("offres trouvées").first.wait_for(timeout=WIDGETS_TIMEOUT_MS)
+    page.get_by_label("Trier par").select_option(label="date")
+    page.get_by_text("offres trouvées").first.wait_for(timeout=WIDGETS_TIMEOUT_MS)
+
+    compare = page.get_by_role("button", name="Comparer")
+    compare.nth(0).click()
+    page.get_by_text("Cliquez maintenant sur « Comparer » sous une deuxième offre").wait_for(
+        timeout=WIDGETS_TIMEOUT_MS)
+    compare.nth(1).click()
+    page.get_by_text("côte à côte").first.wait_for(timeout=WIDGETS_TIMEOUT_MS)
+    assert page.locator("table").filter(has_text="Employeur").count() >= 1
+
+    save = page.get_by_role("button", name=re.compile(r"^\W*Enregistrer\W*$"))
+    for nth in (0, 1):
+        save.nth(nth).click()
+        page.get_by_label("Ma note").nth(nth).wait_for(timeout=WIDGETS_TIMEOUT_MS)
+    dialogs: list[str] = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    for nth, text in enumerate(("<script>alert(1)</script> proche, appeler lundi", "CDI, à revoir")):
+        page.get_by_label("Ma note").nth(nth).fill(text)
+        page.get_by_role("button", name="Enregistrer la note").nth(nth).click()
+        page.get_by_text("Votre note sur").first.wait_for(timeout=WIDGETS_TIMEOUT_MS)
+
+    page.get_by_label("Retrouver une offre").fill("lundi")
+    page.get_by_role("button", name="Retrouver").click()
+    page.get_by_text("1 offre(s) sur 2 contiennent").wait_for(timeout=WIDGETS_TIMEOUT_MS)
+    assert not dialogs  # the note's markup is shown as text, never run
+
+    verify(page, "4 étape(s) réussie(s) sur 4")
+    kinds = {kind for kind, context, _ in events(kiosk, visit.slug) if context == "lecon-trier-comparer"}
+    assert {"search.query", "shortlist.add", "shortlist.note", "shortlist.find"} <= kinds, kinds
+    page.close()
