@@ -12,6 +12,7 @@ tax mileage rate. Every place is a real commune; everything else is simulated.
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -72,6 +73,8 @@ class Route:
     car_km: float
     car_trip_eur: float
     car_month_eur: float
+    #: The monthly passes covering this trip's lines (None when a mode has no pass).
+    pass_eur: float | None = None
 
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)
@@ -204,7 +207,8 @@ class RoutePlanner:
     def _route(self, here: geo.Commune, there: geo.Commune, hops: list[tuple[_Hop, _Hop]]) -> Route:
         legs = [self._leg(board, alight) for board, alight in hops]
         trip = _trip_fare(legs, hops)
-        month, detail = self._month(legs, trip)
+        passes = self.pass_month(legs)
+        month, detail = self._month(passes, trip)
         road = round(geo.commune_distance_km(here, there) * ROAD_FACTOR, 1)
         per_km = float(self.fares.get("car", {}).get("eur_per_km", 0.606))
         car_trip = round(road * per_km, 2)
@@ -223,6 +227,7 @@ class RoutePlanner:
             car_km=road,
             car_trip_eur=car_trip,
             car_month_eur=round(car_trip * TRIPS_PER_MONTH, 2),
+            pass_eur=passes,
         )
 
     def _leg(self, board: _Hop, alight: _Hop) -> Leg:
@@ -243,9 +248,8 @@ class RoutePlanner:
             fare_eur=_leg_fare(self.fares.get(line.get("fare", line["mode"]), {}), km),
         )
 
-    def _month(self, legs: list[Leg], trip: float) -> tuple[float, str]:
-        """The cheaper of tickets for every trip and the monthly passes of the modes used."""
-        tickets = round(trip * TRIPS_PER_MONTH, 2)
+    def pass_month(self, legs: list[Leg] | tuple[Leg, ...]) -> float | None:
+        """The cheapest monthly passes covering every mode of the legs; None if a mode has none."""
         passes = 0.0
         for mode in sorted({leg.mode for leg in legs}):
             km = sum(leg.km for leg in legs if leg.mode == mode)
@@ -255,10 +259,14 @@ class RoutePlanner:
                 if p.get("mode") == mode and "solidaire" not in p.get("id", "")
             ]
             if not offers:
-                return tickets, t("routes.month_tickets", trips=TRIPS_PER_MONTH)
+                return None
             passes += min(_pass_price(p, km) for p in offers)
-        passes = round(passes, 2)
-        if passes < tickets:
+        return round(passes, 2)
+
+    def _month(self, passes: float | None, trip: float) -> tuple[float, str]:
+        """The cheaper of tickets for every trip and the monthly passes of the modes used."""
+        tickets = round(trip * TRIPS_PER_MONTH, 2)
+        if passes is not None and passes < tickets:
             return passes, t("routes.month_pass", eur=number(passes))
         return tickets, t("routes.month_tickets", trips=TRIPS_PER_MONTH)
 
@@ -289,3 +297,64 @@ def _pass_price(offer: dict[str, Any], km: float) -> float:
         price = float(offer["eur_per_km"]) * km
         return min(max(price, float(offer.get("minimum_eur", 0))), float(offer.get("maximum_eur", math.inf)))
     return float(offer.get("eur", 0))
+
+
+@dataclass(frozen=True)
+class MonthCost:
+    """What going to work costs in a month of `working_days` days (a return trip a day)."""
+
+    working_days: int
+    trips: int
+    tickets_eur: float
+    pass_eur: float | None
+    #: The cheaper option: "tickets" or "pass".
+    best: str
+    best_eur: float
+    car_eur: float
+
+    @property
+    def car_costs_more(self) -> bool:
+        return self.car_eur > self.best_eur
+
+
+def month_cost(route: Route, working_days: int) -> MonthCost:
+    """Tickets for 2 trips a working day against the monthly pass, and the car for the same days."""
+    days = max(0, int(working_days))
+    trips = 2 * days
+    tickets = round(route.trip_eur * trips, 2)
+    use_pass = route.pass_eur is not None and route.pass_eur < tickets
+    best = float(route.pass_eur) if use_pass and route.pass_eur is not None else tickets
+    return MonthCost(
+        working_days=days,
+        trips=trips,
+        tickets_eur=tickets,
+        pass_eur=route.pass_eur,
+        best="pass" if use_pass else "tickets",
+        best_eur=round(best, 2),
+        car_eur=round(route.car_trip_eur * trips, 2),
+    )
+
+
+#: The longest amount a learner may type (anything longer is not a price).
+MAX_AMOUNT_CHARS = 40
+MAX_AMOUNT_EUR = 100_000.0
+_CURRENCY = re.compile(r"(€|euros?|eur)", re.IGNORECASE)
+_AMOUNT = re.compile(r"^[0-9]+([.,][0-9]{1,2})?$")
+
+
+def parse_euros(text: object) -> float | None:
+    """An amount as people type it ("45,60 €", "45.6", "1 234,50 euros"), None if it is not one."""
+    raw = str(text if text is not None else "")
+    if not raw.strip() or len(raw) > MAX_AMOUNT_CHARS:
+        return None
+    cleaned = _CURRENCY.sub("", raw)
+    for space in (" ", "\u00a0", "\u202f", "'"):
+        cleaned = cleaned.replace(space, "")
+    if "," in cleaned and "." in cleaned:
+        # the last separator is the decimal one, the other groups thousands
+        decimal = "," if cleaned.rfind(",") > cleaned.rfind(".") else "."
+        cleaned = cleaned.replace("." if decimal == "," else ",", "")
+    if not _AMOUNT.match(cleaned):
+        return None
+    value = float(cleaned.replace(",", "."))
+    return value if value <= MAX_AMOUNT_EUR else None
