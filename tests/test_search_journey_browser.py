@@ -20,6 +20,7 @@ from tremplin import NOTEBOOKS_DIR
 
 pytestmark = pytest.mark.slow
 COMPARE = "lecons/02-trier-comparer-enregistrer.ipynb"
+TRIP = "lecons/05-preparer-le-trajet.ipynb"
 
 
 @pytest.fixture(scope="module")
@@ -94,4 +95,28 @@ def test_search_compare_shortlist_and_find_again(kiosk: Kiosk, browser, world) -
     verify(page, "4 étape(s) réussie(s) sur 4")
     kinds = {kind for kind, context, _ in events(kiosk, visit.slug) if context == "lecon-trier-comparer"}
     assert {"search.query", "shortlist.add", "shortlist.note", "shortlist.find"} <= kinds, kinds
+    page.close()
+
+
+def test_plan_the_trip_to_the_interview_and_keep_it(kiosk: Kiosk, browser, world) -> None:
+    visit = start_visit("Nadia Parcours", kiosk.data)
+    scenario = scenario_for(world, visit.pseudonym, "lecon-trajet")
+    page = open_lesson(kiosk, browser, TRIP, visit, "Chercher un trajet")
+
+    page.get_by_label("Départ").fill(scenario.home)
+    page.get_by_label("Arrivée").fill(scenario.interview_commune)
+    page.get_by_label("Arriver avant").fill(scenario.interview_time)
+    page.get_by_role("button", name="Chercher un trajet").click()
+    page.get_by_text("correspondance(s)").first.wait_for(timeout=WIDGETS_TIMEOUT_MS)
+    drawn = page.locator("svg[role=img]").first
+    assert (drawn.get_attribute("aria-label") or "").startswith("Carte de Bretagne")
+    assert drawn.locator("line").count() >= 1  # the trip's legs, drawn offline
+    page.get_by_role("button", name="Je garde ce trajet").click()
+    page.get_by_text("C'est noté : vous gardez le trajet").wait_for(timeout=WIDGETS_TIMEOUT_MS)
+
+    text = verify(page, "vous serez à l'heure")
+    assert "Arriver à l'heure à l'entretien" in text
+    kept = [data for kind, context, data in events(kiosk, visit.slug)
+            if kind == "route.keep" and context == "lecon-trajet"]
+    assert kept and kept[-1]["to_insee"] == scenario.interview_insee
     page.close()
