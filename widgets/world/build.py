@@ -1,7 +1,8 @@
 """build_world: the whole simulated world written to a folder, from a seed.
 
-Steps, in order: communes, employers, offers (streamed), transport, inbox, and the
-manifest last, so a folder without world.json is never mistaken for a finished world.
+Steps, in order: communes, employers (with their homonyms, which post no offer), offers
+(streamed), transport, inbox, and the manifest last, so a folder without world.json is
+never mistaken for a finished world.
 search.sqlite is not written here: the search engine derives it from offers.jsonl.
 """
 
@@ -17,7 +18,7 @@ from typing import Any
 from tremplin.widgets import geo
 from tremplin.widgets.i18n import t
 from tremplin.widgets.world import content
-from tremplin.widgets.world.employers import employer_count, generate_employers
+from tremplin.widgets.world.employers import employer_count, generate_employers, generate_lookalikes
 from tremplin.widgets.world.errors import WorldError
 from tremplin.widgets.world.files import dumps_document, sha256_file, write_jsonl, write_text
 from tremplin.widgets.world.inbox import OfferSample, write_inbox
@@ -89,8 +90,10 @@ def build_world(
     try:
         files["communes.jsonl"] = write_jsonl(out_dir / "communes.jsonl", _commune_records())
         directory = generate_employers(seed, employer_count(offers))
-        files["employers.jsonl"] = write_jsonl(out_dir / "employers.jsonl", directory.employers)
-        say(t("world.progress_employers", count=len(directory.employers)))
+        # homonyms go to the directory file only: offers and inbox are drawn from `directory`
+        everyone = directory.employers + generate_lookalikes(seed, directory)
+        files["employers.jsonl"] = write_jsonl(out_dir / "employers.jsonl", everyone)
+        say(t("world.progress_employers", count=len(everyone)))
         sample = OfferSample(seed, offers)
         counts = {"scams": 0}
 
@@ -113,7 +116,7 @@ def build_world(
             format=FORMAT,
             seed=seed,
             offers=offers,
-            employers=len(directory.employers),
+            employers=len(everyone),
             scams=counts["scams"],
             reference_date=REFERENCE_DATE,
             publication_window_days=PUBLICATION_WINDOW_DAYS,
