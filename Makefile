@@ -46,7 +46,7 @@ chromium:
 	fi
 
 world: install
-	@test -f $(DATA)/world/world.json || $(BIN)/tremplin world build --seed $(SEED) --offers $(OFFERS) --out $(DATA)/world
+	@$(BIN)/tremplin world build --if-outdated --seed $(SEED) --offers $(OFFERS) --out $(DATA)/world
 
 course: world
 	@test -f $(DATA)/course/nbgrader_config.py || $(BIN)/tremplin course init $(DATA)/course --data $(DATA)

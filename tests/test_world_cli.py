@@ -99,3 +99,29 @@ def test_build_then_info(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> 
 def test_info_on_a_missing_world(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, _, err = run(["world", "info", str(tmp_path / "none")], capsys)
     assert code == 1 and "introuvable" in _error_line(err)
+
+
+def test_if_outdated_keeps_a_current_world_and_rebuilds_an_older_one(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import json
+
+    out = tmp_path / "world"
+    args = ["world", "build", "--seed", "7", "--offers", "30", "--out", str(out), "--no-index"]
+    assert run(args, capsys)[0] == 0
+    manifest = out / "world.json"
+    built = manifest.stat().st_mtime_ns
+
+    code, said, _err = run([*args, "--if-outdated"], capsys)
+    assert code == 0 and "à jour" in said
+    assert manifest.stat().st_mtime_ns == built
+
+    older = json.loads(manifest.read_text(encoding="utf-8"))
+    older["format"] = 1  # a world made by an earlier Tremplin: no homonym employers
+    manifest.write_text(json.dumps(older), encoding="utf-8")
+    code, said, _err = run([*args, "--if-outdated"], capsys)
+    assert code == 0 and "à jour" not in said
+    assert json.loads(manifest.read_text(encoding="utf-8"))["format"] == 2
+
+    code, said, _err = run([*args[:3], "8", *args[4:], "--if-outdated"], capsys)  # another seed
+    assert code == 0 and "à jour" not in said

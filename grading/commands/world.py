@@ -52,6 +52,7 @@ def register(subparsers: Any) -> None:
     build.add_argument("--offers", type=offers_type, default=2000, help=t("world.help_offers", "fr"))
     build.add_argument("--out", type=Path, default=None, help=t("world.help_out", "fr"))
     build.add_argument("--no-index", action="store_true", help=t("world.help_no_index", "fr"))
+    build.add_argument("--if-outdated", action="store_true", help=t("world.help_if_outdated", "fr"))
     build.set_defaults(func=run_build)
     info = actions.add_parser("info", help=t("world.help_info", "fr"), description=t("world.help_info", "fr"))
     info.add_argument("dir", type=Path, nargs="?", default=None, help=t("world.help_dir", "fr"))
@@ -92,10 +93,25 @@ def build_search_index(out_dir: Path) -> bool:
     return True
 
 
+def is_current(out_dir: Path, seed: int, offers: int, *, with_index: bool) -> bool:
+    """Whether `out_dir` already holds this kit's world of `seed` and `offers` (and its index)."""
+    from tremplin.widgets.world import FORMAT, World, WorldError
+
+    try:
+        manifest = World.open(out_dir).manifest
+    except WorldError:
+        return False
+    same = manifest.format == FORMAT and manifest.seed == seed and manifest.offers == offers
+    return same and (not with_index or (out_dir / "search.sqlite").is_file())
+
+
 def run_build(args: argparse.Namespace) -> int:
     from tremplin.widgets.world import build_world
 
     out_dir = _default_dir(args.out)
+    if args.if_outdated and is_current(out_dir, args.seed, args.offers, with_index=not args.no_index):
+        print(t("world.up_to_date", path=out_dir))
+        return 0
     started = time.perf_counter()
     manifest = build_world(out_dir, seed=args.seed, offers=args.offers, progress=_progress)
     if not args.no_index:
