@@ -8,20 +8,11 @@ exactly as a learner clicks; page_support finds the visit and the world and spea
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import Any
-
 import ipywidgets as widgets
-from tremplin.grading.check_context import load_context
-from tremplin.grading.checks import check_workspace
 from tremplin.grading.employer_scenario import EPREUVE, LESSON, EmployerScenario
-from tremplin.grading.page_support import mission_html, open_world, panel_items, show_activity, show_statement
-from tremplin.widgets.activity import ActivityJournal
+from tremplin.grading.page_support import ActivityPage, mission_html, show_activity, show_statement
 from tremplin.widgets.employer_widget import EmployerWidget
-from tremplin.widgets.feedback_panel import FeedbackPanel, PanelItem
 from tremplin.widgets.i18n import t
-from tremplin.widgets.paths import data_root as default_data_root
-from tremplin.widgets.workspace import Workspace
 
 __all__ = ["EPREUVE", "LESSON", "EmployerActivity", "build_employer_activity", "employer_mission_html",
            "show_employer_epreuve"]
@@ -38,34 +29,17 @@ def employer_mission_html(scenario: EmployerScenario) -> str:
     ])
 
 
-class EmployerActivity:
-    """The live pieces of one page, kept so a simulated learner or a test can drive them."""
+class EmployerActivity(ActivityPage):
+    """The mission and the employers' directory (search, page, note, address check)."""
 
-    def __init__(
-        self, workspace: Workspace, world: Any, data_root: Path, activity: str = EPREUVE, *, with_panel: bool
-    ) -> None:
-        self.workspace, self.world, self.data_root, self.activity = workspace, world, data_root, activity
-        self.scenario: EmployerScenario = load_context(workspace.root, activity, world=world).scenario
-        self.panel = FeedbackPanel(self.panel_items) if with_panel else None
-        self.directory = EmployerWidget(world.employers, ActivityJournal(workspace, activity),
-                                        on_change=self.panel.notify if self.panel else None)
-        shown = [widgets.HTML(employer_mission_html(self.scenario)), self.directory.widget]
-        self.widget = widgets.VBox(shown + ([self.panel.widget] if self.panel else []))
+    EPREUVE = EPREUVE
 
-    def results(self) -> list[Any]:
-        return check_workspace(self.workspace.root, self.activity, world=self.world)
-
-    def panel_items(self) -> list[PanelItem]:
-        return panel_items(self.results())
+    def parts(self) -> list[widgets.Widget]:
+        self.directory = EmployerWidget(self.world.employers, self.journal, on_change=self.notify)
+        return [widgets.HTML(employer_mission_html(self.scenario)), self.directory.widget]
 
 
-def build_employer_activity(
-    workspace: Workspace, *, data_root: Path | None = None, world: Any | None = None,
-    activity: str = EPREUVE, with_panel: bool = False,
-) -> EmployerActivity:
-    root = default_data_root(data_root)
-    world = world or open_world(root / "world")
-    return EmployerActivity(workspace, world, root, activity, with_panel=with_panel)
+build_employer_activity = EmployerActivity.build
 
 
 def show_employer_epreuve(epreuve: str = EPREUVE) -> None:

@@ -12,21 +12,15 @@ from typing import Any
 
 import ipywidgets as widgets
 from tremplin.grading import checks_compare
-from tremplin.grading.check_context import load_context
-from tremplin.grading.checks import run_checks
 from tremplin.grading.page_support import (
+    ActivityPage,
     mission_html,
     open_engine,
-    open_world,
-    panel_items,
     preload,
     show_activity,
 )
-from tremplin.widgets.activity import ActivityJournal
 from tremplin.widgets.compare_widget import CompareWidget
-from tremplin.widgets.feedback_panel import FeedbackPanel, PanelItem
 from tremplin.widgets.i18n import t
-from tremplin.widgets.paths import data_root as default_data_root
 from tremplin.widgets.search_widget import SearchWidget
 from tremplin.widgets.workspace import Workspace
 
@@ -40,42 +34,33 @@ def lesson_mission_html(scenario: Any) -> str:
     return mission_html(t("pages.mission_heading"), [text])
 
 
-class CompareLesson:
-    """The live pieces of the page, kept so a test or a simulated learner can drive them."""
+class CompareLesson(ActivityPage):
+    """Search with « Comparer » under each offer, the side-by-side table, notes, and the panel."""
 
-    def __init__(
-        self, workspace: Workspace, world: Any, data_root: Path, activity: str = COMPARE_LESSON
-    ) -> None:
-        self.workspace, self.world, self.activity, self.data_root = workspace, world, activity, data_root
-        self.scenario = load_context(workspace.root, activity, world=world).scenario
-        self.panel = FeedbackPanel(self.panel_items)
-        engine = open_engine(data_root / "world")
-        journal = ActivityJournal(workspace, activity)
-        self.compare = CompareWidget(engine.offer, journal, home=lambda: self.search.commune.value,
-                                     on_change=self.panel.notify)
-        self.search = SearchWidget(engine, journal, on_change=self.panel.notify,
-                                   on_compare=self.compare.pick)
+    EPREUVE = COMPARE_LESSON
+
+    def __init__(self, workspace: Workspace, world: Any, data_root: Path, activity: str = COMPARE_LESSON,
+                 *, with_panel: bool = True) -> None:
+        super().__init__(workspace, world, data_root, activity, with_panel=with_panel)
+
+    def parts(self) -> list[widgets.Widget]:
+        engine = open_engine(self.data_root / "world")
+        self.compare = CompareWidget(engine.offer, self.journal, home=lambda: self.search.commune.value,
+                                     on_change=self.notify)
+        self.search = SearchWidget(engine, self.journal, on_change=self.notify, on_compare=self.compare.pick)
         # the comparison sits between the offer's detail and « Ma sélection », where eyes are
         parts = list(self.search.widget.children)
         parts.insert(parts.index(self.search.selection.widget), self.compare.widget)
         self.search.widget.children = parts
-        self.widget = widgets.VBox([widgets.HTML(lesson_mission_html(self.scenario)), self.search.widget,
-                                    self.panel.widget])
-
-    def results(self) -> list[Any]:
-        context = load_context(self.workspace.root, self.activity, world=self.world)
-        return run_checks(context, self.activity)
-
-    def panel_items(self) -> list[PanelItem]:
-        return panel_items(self.results())
+        return [widgets.HTML(lesson_mission_html(self.scenario)), self.search.widget]
 
 
 def build_compare_lesson(
     workspace: Workspace, *, data_root: Path | None = None, world: Any | None = None,
     activity: str = COMPARE_LESSON,
 ) -> CompareLesson:
-    root = default_data_root(data_root)
-    return CompareLesson(workspace, world or open_world(root / "world"), root, activity)
+    return CompareLesson.build(workspace, data_root=data_root, world=world, activity=activity,
+                               with_panel=True)
 
 
 def show_compare_lesson(activity: str = COMPARE_LESSON) -> None:

@@ -66,6 +66,52 @@ def panel_items(results: list[Any]) -> list[PanelItem]:
     return items
 
 
+class ActivityPage:
+    """One lesson or épreuve page: the learner's scenario, the widgets a subclass makes in
+    `parts()`, and in a lesson the « Vérifier » panel running the checks on the page's journal.
+
+    Kept alive by the page so a simulated learner or a test drives the same widgets."""
+
+    def __init__(
+        self, workspace: Workspace, world: Any, data_root: Path, activity: str, *, with_panel: bool = False
+    ) -> None:
+        from tremplin.grading.check_context import load_context
+        from tremplin.widgets.activity import ActivityJournal
+        from tremplin.widgets.feedback_panel import FeedbackPanel
+
+        self.workspace, self.world, self.data_root, self.activity = workspace, world, data_root, activity
+        self.scenario: Any = load_context(workspace.root, activity, world=world).scenario
+        self.panel = FeedbackPanel(self.panel_items) if with_panel else None
+        self.notify: Callable[[], None] | None = self.panel.notify if self.panel else None
+        self.journal = ActivityJournal(workspace, activity)
+        self.widget = widgets.VBox([*self.parts(), *([self.panel.widget] if self.panel else [])])
+
+    def parts(self) -> list[Any]:
+        """The page's widgets, top to bottom (the mission first)."""
+        raise NotImplementedError
+
+    def results(self) -> list[Any]:
+        from tremplin.grading.checks import check_workspace
+
+        return check_workspace(self.workspace.root, self.activity, world=self.world)
+
+    def panel_items(self) -> list[PanelItem]:
+        return panel_items(self.results())
+
+    @classmethod
+    def build(
+        cls, workspace: Workspace, *, data_root: Path | None = None, world: Any | None = None,
+        activity: str | None = None, with_panel: bool = False,
+    ) -> Any:
+        """The page on `workspace`, opening the data root's world unless one is given."""
+        root = default_data_root(data_root)
+        world = world or open_world(root / "world")
+        return cls(workspace, world, root, activity or cls.EPREUVE, with_panel=with_panel)
+
+    #: The épreuve a page class serves by default (its lesson passes `activity=`).
+    EPREUVE = ""
+
+
 def learner_workspace() -> Workspace | None:
     """The workspace of the learner in front of the page (their visit), or None."""
     from tremplin.widgets.visit import current_visit

@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import Any
-
 import ipywidgets as widgets
-from tremplin.grading.check_context import load_context
-from tremplin.grading.page_support import mission_html, open_engine, open_world, show_activity, show_statement
+from tremplin.grading.page_support import (
+    ActivityPage,
+    mission_html,
+    open_engine,
+    show_activity,
+    show_statement,
+)
 from tremplin.grading.variant_scenario import EPREUVE, VariantScenario
-from tremplin.widgets.activity import ActivityJournal
 from tremplin.widgets.i18n import t
-from tremplin.widgets.paths import data_root as default_data_root
 from tremplin.widgets.search_widget import SearchWidget
-from tremplin.widgets.workspace import Workspace
 
 
 def variant_mission_html(scenario: VariantScenario) -> str:
@@ -25,21 +24,17 @@ def variant_mission_html(scenario: VariantScenario) -> str:
     return mission_html(t("variant.mission_heading"), steps)
 
 
-class VariantActivity:
-    """The live pieces of the page, kept so a simulated learner or a test can drive them."""
+class VariantActivity(ActivityPage):
+    """The two-step mission and one search widget (no panel: the épreuve is graded)."""
 
-    def __init__(self, workspace: Workspace, world: Any, data_root: Path) -> None:
-        self.workspace, self.world, self.data_root = workspace, world, data_root
-        self.scenario: VariantScenario = load_context(workspace.root, EPREUVE, world=world).scenario
-        self.search = SearchWidget(open_engine(data_root / "world"), ActivityJournal(workspace, EPREUVE))
-        self.widget = widgets.VBox([widgets.HTML(variant_mission_html(self.scenario)), self.search.widget])
+    EPREUVE = EPREUVE
+
+    def parts(self) -> list[widgets.Widget]:
+        self.search = SearchWidget(open_engine(self.data_root / "world"), self.journal)
+        return [widgets.HTML(variant_mission_html(self.scenario)), self.search.widget]
 
 
-def build_variant_activity(
-    workspace: Workspace, *, data_root: Path | None = None, world: Any | None = None
-) -> VariantActivity:
-    root = default_data_root(data_root)
-    return VariantActivity(workspace, world or open_world(root / "world"), root)
+build_variant_activity = VariantActivity.build
 
 
 def show_variant_epreuve(epreuve: str = EPREUVE) -> None:

@@ -1,5 +1,6 @@
 """The « Préparer le trajet » épreuve (R5, N1–N3): its checks driven by the real widgets, its
-French feedback, bad input, the lesson page, and a real nbgrader autograde of the demo learners."""
+French feedback, bad input and the lesson page. The demo learners' real nbgrader autograde is in
+test_demo_e2e.py, with every other épreuve's."""
 
 from __future__ import annotations
 
@@ -310,34 +311,3 @@ def test_the_pages_show_in_french_without_a_kernel(shown, monkeypatch, data_root
     monkeypatch.setenv("TREMPLIN_DATA", str(tmp_path / "vide"))
     show_trip_lesson()
     assert "tremplin-message" in shown[-1].value
-
-
-# ------------------------------------------------ the demo learners through real nbgrader autograde
-@pytest.fixture(scope="module")
-def graded(tmp_path_factory: pytest.TempPathFactory, data_root: Path, world) -> dict:
-    from tremplin.grading.autograde import autograde_epreuves
-    from tremplin.grading.course import CourseLayout, init_course, open_course
-    from tremplin.grading.demo import simulate_learners
-    from tremplin.grading.exchange import collect_epreuves, release_epreuves
-    from tremplin.grading.gradebook_report import course_report
-
-    root = tmp_path_factory.mktemp("trip-course")
-    (root / "world").symlink_to(data_root / "world", target_is_directory=True)
-    layout = CourseLayout.under(root)
-    init_course(layout, epreuves=[EPREUVE])
-    course = open_course(layout.course_dir)
-    quiet = [].append
-    assert all(r.ok for r in release_epreuves(course, [EPREUVE], progress=quiet))
-    simulate_learners(root, world, [EPREUVE], quiet)
-    assert all(r.ok for r in collect_epreuves(course, [EPREUVE], progress=quiet))
-    done = autograde_epreuves(course, [EPREUVE], progress=quiet)
-    assert done and all(r.ok for r in done), [r.message for r in done]
-    return {r["id"]: r["competences"]["R5"] for r in course_report(course).to_json()["learners"]}
-
-
-def test_autograde_alice_validates_r5_at_n3_bruno_is_late_chloe_gets_nothing(graded) -> None:
-    full = float(sum(points for _l, points, _c in CHECKS.values()))
-    alice, bruno, chloe = graded["alice-diligente"], graded["bruno-presse"], graded["chloe-absente"]
-    assert alice["validated"] and alice["level"] == "N3" and alice["points"] == alice["max_points"] == full
-    assert not bruno["validated"] and bruno["critical_failures"] == 1 and 0 < bruno["points"] < full
-    assert not chloe["validated"] and chloe["points"] == 0
