@@ -186,7 +186,10 @@ def no_duplicates(ctx: CheckContext) -> Outcome:
     "r2-aucune-offre-douteuse", competences=["R2"], level="N2", points=1, epreuves=[EPREUVE], critical=True
 )
 def no_scam_saved(ctx: CheckContext) -> Outcome:
-    scams = [e for e, o in _saved_offers(ctx) if o and o.get("scam")]
+    saved = _saved_offers(ctx)
+    if not saved:  # nothing kept proves nothing: an idle learner must not earn this point
+        return Outcome(False, t("checks.r2_no_scam_nothing_saved"))
+    scams = [e for e, o in saved if o and o.get("scam")]
     if scams:
         titles = ", ".join(f"« {e.title or e.offer_id} »" for e in scams)
         return Outcome(False, t("checks.r2_scam_saved", titles=titles))

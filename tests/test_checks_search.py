@@ -136,6 +136,10 @@ def test_a_removed_offer_no_longer_counts(learner, world) -> None:
     scam = next(o for o in world.offers() if o["scam"])
     journal.record("shortlist.add", {"offer_id": scam["id"], "title": scam["title"], "note": ""})
     journal.record("shortlist.remove", {"offer_id": scam["id"]})
+    emptied = results(workspace, world)["r2-aucune-offre-douteuse"]
+    assert not emptied.passed and "aucune offre" in emptied.feedback  # nothing kept proves nothing
+    genuine = next(o for o in world.offers() if not o["scam"])
+    journal.record("shortlist.add", {"offer_id": genuine["id"], "title": genuine["title"], "note": ""})
     assert results(workspace, world)["r2-aucune-offre-douteuse"].passed
 
 

@@ -31,11 +31,14 @@ def competences(report: dict, learner: str) -> dict:
     return next(item["competences"] for item in report["learners"] if item["id"] == learner)
 
 
-def test_the_diligent_learner_validates_r1_and_r2(demo) -> None:
+SEARCHING = ("R1", "R2", "R3", "R4", "R5")
+
+
+def test_the_diligent_learner_validates_every_searching_competence_at_n3(demo) -> None:
     _root, report = demo
     got = competences(report, "alice-diligente")
-    for cid in ("R1", "R2"):
-        assert got[cid]["validated"], got
+    for cid in SEARCHING:
+        assert got[cid]["level"] == "N3", (cid, got[cid])
         assert got[cid]["points"] == got[cid]["max_points"] > 0
         assert got[cid]["critical_failures"] == 0
 
@@ -43,16 +46,21 @@ def test_the_diligent_learner_validates_r1_and_r2(demo) -> None:
 def test_the_idle_learner_validates_nothing(demo) -> None:
     _root, report = demo
     got = competences(report, "chloe-absente")
+    assert set(SEARCHING) <= set(got)
     assert not any(c["validated"] for c in got.values())
-    assert got["R1"]["points"] == 0
+    assert all(got[cid]["points"] == 0 for cid in SEARCHING)
 
 
-def test_the_hasty_learner_is_in_between_and_flagged_for_a_scam(demo) -> None:
+def test_the_hasty_learner_is_in_between_and_fails_what_defeats_the_purpose(demo) -> None:
     _root, report = demo
     got = competences(report, "bruno-presse")
     assert got["R1"]["level"] in (None, "N1")  # a search aimed at the job, never refined
     assert 0 < got["R1"]["points"] < got["R1"]["max_points"]
     assert not got["R2"]["validated"]
+    # he shortlists the scams, notes a homonym's contact and keeps a trip that arrives late
+    for cid in ("R3", "R4", "R5"):
+        assert got[cid]["critical_failures"] >= 1 and got[cid]["level"] is None, (cid, got[cid])
+        assert 0 < got[cid]["points"] < got[cid]["max_points"], (cid, got[cid])
 
 
 def test_the_graded_cells_read_the_handed_in_workspace(demo) -> None:

@@ -58,7 +58,7 @@ def test_search_save_and_the_feedback_panel_changes(kiosk: Kiosk, browser, world
     page.get_by_role("button", name="Rechercher").wait_for(timeout=WIDGETS_TIMEOUT_MS)
     assert scenario.commune in page.locator(".tremplin-mission").inner_text()
     before = panel_text(page, shows="Vous n'avez pas encore lancé de recherche")
-    assert "1 étape(s) réussie(s) sur 7" in before  # only the critical one: no scam kept
+    assert "0 étape(s) réussie(s) sur 7" in before  # even « no scam kept » needs an offer kept
 
     page.get_by_label("Mots-clés").fill(scenario.job.split()[0])
     page.get_by_role("button", name="Rechercher").click()
