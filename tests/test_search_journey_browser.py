@@ -1,6 +1,7 @@
 """A learner's whole searching journey in a real browser (Debian's chromium via Playwright):
 search → sort → compare two offers → shortlist with a note → find it again → « Vérifier »,
-then the employer's page and the trip plan, each lesson's panel confirming the work.
+then the six offers to judge (scams reported), the employer's page (contact noted) and the
+trip plan (kept, on the offline map), each lesson's panel confirming the work.
 The journal on the server is what the checks read, so the test looks there too."""
 
 from __future__ import annotations
@@ -20,6 +21,8 @@ from tremplin import NOTEBOOKS_DIR
 
 pytestmark = pytest.mark.slow
 COMPARE = "lecons/02-trier-comparer-enregistrer.ipynb"
+SCAMS = "lecons/03-reperer-une-offre-douteuse.ipynb"
+EMPLOYER = "lecons/04-se-renseigner-sur-l-employeur.ipynb"
 TRIP = "lecons/05-preparer-le-trajet.ipynb"
 
 
@@ -43,9 +46,14 @@ def events(kiosk: Kiosk, slug: str) -> list[tuple[str, str, dict]]:
 def verify(page, shows: str) -> str:
     """Click « Vérifier » and return the panel once it says `shows`."""
     panel = page.locator(".tremplin-feedback")
-    page.get_by_role("button", name="Vérifier").click()
+    exact_button(page, "Vérifier").click()
     panel.get_by_text(shows).first.wait_for(timeout=WIDGETS_TIMEOUT_MS)
     return panel.inner_text()
+
+
+def exact_button(page, label: str):
+    """A button by its whole label (an icon before it adds no letter)."""
+    return page.get_by_role("button", name=re.compile(rf"^\W*{re.escape(label)}\W*$"))
 
 
 def open_lesson(kiosk: Kiosk, browser, notebook: str, visit, ready: str):
@@ -76,7 +84,7 @@ def test_search_compare_shortlist_and_find_again(kiosk: Kiosk, browser, world) -
     page.get_by_text("côte à côte").first.wait_for(timeout=WIDGETS_TIMEOUT_MS)
     assert page.locator("table").filter(has_text="Employeur").count() >= 1
 
-    save = page.get_by_role("button", name=re.compile(r"^\W*Enregistrer\W*$"))
+    save = exact_button(page, "Enregistrer")
     for nth in (0, 1):
         save.nth(nth).click()
         page.get_by_label("Ma note").nth(nth).wait_for(timeout=WIDGETS_TIMEOUT_MS)
@@ -95,6 +103,61 @@ def test_search_compare_shortlist_and_find_again(kiosk: Kiosk, browser, world) -
     verify(page, "4 étape(s) réussie(s) sur 4")
     kinds = {kind for kind, context, _ in events(kiosk, visit.slug) if context == "lecon-trier-comparer"}
     assert {"search.query", "shortlist.add", "shortlist.note", "shortlist.find"} <= kinds, kinds
+    page.close()
+
+
+def test_read_the_offers_and_report_the_scams(kiosk: Kiosk, browser, world) -> None:
+    from tremplin.widgets.i18n import t
+
+    visit = start_visit("Nadia Parcours", kiosk.data)
+    scenario = scenario_for(world, visit.pseudonym, "lecon-arnaques")
+    page = open_lesson(kiosk, browser, SCAMS, visit, "Je signale cette offre")
+    for n, offer_id in enumerate(scenario.offer_ids, start=1):
+        page.get_by_text(f"Offre {n} sur {len(scenario.offer_ids)}").wait_for(timeout=WIDGETS_TIMEOUT_MS)
+        offer = world.offer(offer_id)
+        if offer["scam"]:
+            page.get_by_label(t(f"scams.sign_{offer['scam_signs'][0]}")).check()
+            exact_button(page, "Je signale cette offre").click()
+            page.get_by_text("Pourquoi ces signes comptent").first.wait_for(timeout=WIDGETS_TIMEOUT_MS)
+        else:
+            exact_button(page, "Cette offre me semble fiable").click()
+            page.get_by_text("vous semble fiable").first.wait_for(timeout=WIDGETS_TIMEOUT_MS)
+        if n < len(scenario.offer_ids):
+            exact_button(page, "Offre suivante").click()
+
+    text = verify(page, "les deux arnaques les plus courantes")
+    assert "Bien : vous n'avez signalé aucune offre sérieuse" in text
+    flagged = {data["offer_id"] for kind, context, data in events(kiosk, visit.slug)
+               if kind == "offer.flag" and context == "lecon-arnaques"}
+    assert flagged == set(scenario.scam_ids)
+    page.close()
+
+
+def test_look_up_the_employer_and_note_its_contact(kiosk: Kiosk, browser, world) -> None:
+    visit = start_visit("Nadia Parcours", kiosk.data)
+    scenario = scenario_for(world, visit.pseudonym, "lecon-employeur")
+    employer = world.employer(scenario.employer_id)
+    page = open_lesson(kiosk, browser, EMPLOYER, visit, "Chercher")
+
+    page.get_by_label("Nom de l'entreprise").first.fill(scenario.employer_name)
+    exact_button(page, "Chercher").click()
+    page.get_by_text("entreprise(s) trouvée(s)").wait_for(timeout=WIDGETS_TIMEOUT_MS)
+    page.get_by_role("button", name="Voir la fiche").first.click()
+    page.get_by_text(employer["address"]["street"]).first.wait_for(timeout=WIDGETS_TIMEOUT_MS)
+
+    address = employer["address"]
+    page.get_by_label("Nom de l'entreprise").nth(1).fill(employer["name"])
+    page.get_by_label("Adresse postale").fill(
+        f"{address['street']}, {address['postcode']} {address['commune'].upper()}")  # as one writes it
+    page.get_by_label("Adresse électronique").fill(employer["email"])
+    page.get_by_role("button", name="Noter les coordonnées").click()
+    page.get_by_text("C'est noté pour").wait_for(timeout=WIDGETS_TIMEOUT_MS)
+
+    text = verify(page, "les coordonnées de")
+    assert "Bien : vous avez ouvert la fiche" in text
+    notes = [data for kind, context, data in events(kiosk, visit.slug)
+             if kind == "employer.note" and context == "lecon-employeur"]
+    assert notes and notes[-1]["email"] == employer["email"]
     page.close()
 
 
