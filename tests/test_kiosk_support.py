@@ -142,3 +142,21 @@ def start_kiosk(
         time.sleep(0.2)
     kiosk.stop()
     raise AssertionError(f"the kiosk did not start:\n{kiosk.output()[-3000:]}")
+
+
+def start_real_kiosk(tmp: Path, world_dir: Path, epreuves: tuple[str, ...] = ()) -> Kiosk:
+    """The kit's real pages on a data root that links `world_dir`; `epreuves` are released
+    through nbgrader's exchange first, so they can be handed in."""
+    from tremplin.grading.course import CourseLayout, init_course, open_course
+    from tremplin.grading.exchange import release_epreuves
+
+    from tremplin import NOTEBOOKS_DIR
+
+    data = tmp / "data"
+    data.mkdir()
+    (data / "world").symlink_to(world_dir, target_is_directory=True)
+    if epreuves:
+        layout = CourseLayout.under(data)
+        init_course(layout, epreuves=list(epreuves))
+        release_epreuves(open_course(layout.course_dir), list(epreuves), progress=lambda _l: None)
+    return start_kiosk(tmp, notebooks=NOTEBOOKS_DIR, data=data)

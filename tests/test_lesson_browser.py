@@ -8,12 +8,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from test_kiosk_support import Kiosk, start_kiosk
+from test_kiosk_support import Kiosk, start_real_kiosk
 from tremplin.grading.browser import WIDGETS_TIMEOUT_MS
 from tremplin.grading.scenarios import search_scenario
 from tremplin.widgets.visit import page_url, start_visit
-
-from tremplin import NOTEBOOKS_DIR
 
 pytestmark = pytest.mark.slow
 LESSON = "lecons/01-chercher-des-offres.ipynb"
@@ -22,17 +20,8 @@ EPREUVE = "epreuves/chercher-offres.ipynb"
 
 @pytest.fixture(scope="module")
 def kiosk(tmp_path_factory: pytest.TempPathFactory, data_root: Path) -> Iterator[Kiosk]:
-    from tremplin.grading.course import CourseLayout, init_course, open_course
-    from tremplin.grading.exchange import release_epreuves
-
-    tmp = tmp_path_factory.mktemp("lesson-browser")
-    data = tmp / "data"
-    data.mkdir()
-    (data / "world").symlink_to(data_root / "world", target_is_directory=True)
-    layout = CourseLayout.under(data)
-    init_course(layout, epreuves=["chercher-offres"])
-    release_epreuves(open_course(layout.course_dir), ["chercher-offres"], progress=lambda _l: None)
-    server = start_kiosk(tmp, notebooks=NOTEBOOKS_DIR, data=data)
+    server = start_real_kiosk(tmp_path_factory.mktemp("lesson-browser"), data_root / "world",
+                              epreuves=("chercher-offres",))
     yield server
     server.stop()
 

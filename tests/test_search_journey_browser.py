@@ -12,12 +12,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from test_kiosk_support import Kiosk, start_kiosk
+from test_kiosk_support import Kiosk, start_real_kiosk
 from tremplin.grading.browser import WIDGETS_TIMEOUT_MS
 from tremplin.grading.scenario_registry import scenario_for
 from tremplin.widgets.visit import page_url, start_visit
-
-from tremplin import NOTEBOOKS_DIR
 
 pytestmark = pytest.mark.slow
 COMPARE = "lecons/02-trier-comparer-enregistrer.ipynb"
@@ -28,11 +26,7 @@ TRIP = "lecons/05-preparer-le-trajet.ipynb"
 
 @pytest.fixture(scope="module")
 def kiosk(tmp_path_factory: pytest.TempPathFactory, data_root: Path) -> Iterator[Kiosk]:
-    tmp = tmp_path_factory.mktemp("journey")
-    data = tmp / "data"
-    data.mkdir()
-    (data / "world").symlink_to(data_root / "world", target_is_directory=True)
-    server = start_kiosk(tmp, notebooks=NOTEBOOKS_DIR, data=data)
+    server = start_real_kiosk(tmp_path_factory.mktemp("journey"), data_root / "world")
     yield server
     server.stop()
 
