@@ -13,6 +13,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from tremplin.grading.bench_mail import TARGETS as MAIL_TARGETS
+
 LESSON = "lecons/01-chercher-des-offres.ipynb"
 EPREUVE = "chercher-offres"
 #: (figure, how it compares, bound): what the issue asks of each measured figure.
@@ -25,6 +27,7 @@ TARGETS: tuple[tuple[str, str, float], ...] = (
     ("index_build_s_100k", "≤ s", 30.0),
     ("kiosk_kernel_rss_mb", "≤ MB", 150.0),
     ("route_p95_ms", "≤ ms", 50.0),
+    *MAIL_TARGETS,
 )
 #: Bounds that must be strictly below (a growth of exactly 3× is not "under 3×").
 STRICT = {"search_p95_growth_10k_to_100k"}
@@ -64,7 +67,7 @@ def verdicts(figures: dict[str, float]) -> dict[str, bool]:
 def run_bench(data_root: Path, *, runs: int = 3, progress: Callable[[str], None] = print) -> dict[str, Any]:
     """Every figure of bench.json; `data_root` holds the kiosk's default world."""
     from playwright.sync_api import sync_playwright
-    from tremplin.grading import bench_autograde, bench_kiosk, bench_routes, bench_search
+    from tremplin.grading import bench_autograde, bench_kiosk, bench_mail, bench_routes, bench_search
     from tremplin.grading.browser import launch_chromium
     from tremplin.widgets.world import World
 
@@ -92,6 +95,8 @@ def run_bench(data_root: Path, *, runs: int = 3, progress: Callable[[str], None]
         routes = bench_routes.route_latencies(world)
         figures["route_p50_ms"], figures["route_p95_ms"] = routes["p50"], routes["p95"]
         figures.update(bench_autograde.autograde_timings(grading_root, world, EPREUVE, runs=runs))
+        progress("bench: courrier / mail…")
+        figures.update(bench_mail.mail_figures(scratch_dir / "mail"))
         progress("bench: kiosque dans chromium / kiosk in chromium…")
         with sync_playwright() as playwright:
             browser = launch_chromium(playwright)

@@ -182,6 +182,10 @@ def run_kiosk(
     ensure_port_free(port)
     for warning in prepare_data_root(data_root):
         say(warning)
+    from tremplin.widgets.mail_server import start_for_kiosk
+
+    # the room's own mail server, on 127.0.0.1; kernels find it in data/mail/server.json
+    mail = start_for_kiosk(data_root)
     process = subprocess.Popen(kiosk_command(data_root, port, served), env=kiosk_env(data_root, served))
     _stop_on_sigterm()
     try:
@@ -194,6 +198,8 @@ def run_kiosk(
         _stop(process)
         say(t("kiosk.stopped"))
         return 0
+    finally:
+        mail.stop()
 
 
 def _stop_on_sigterm() -> None:
