@@ -48,9 +48,11 @@ def to_employer(messages: list[SentMail], email: str) -> list[SentMail]:
 
 
 def application(ctx: CheckContext) -> SentMail | None:
-    """The application: the last message sent to the employer, else the last new message sent."""
+    """The application: the last new message sent to the employer (a later reply to the employer's
+    acknowledgment is not the application), else any message to the employer, else the last new one."""
     messages = sent(ctx)
-    fits = to_employer(messages, ctx.scenario.apply.email) or [s for s in messages if s.kind == "new"]
+    to_emp = to_employer(messages, ctx.scenario.apply.email)
+    fits = [s for s in to_emp if s.kind == "new"] or to_emp or [s for s in messages if s.kind == "new"]
     return fits[-1] if fits else None
 
 

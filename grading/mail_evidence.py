@@ -1,7 +1,7 @@
 """Reading the learner's real messages from the workspace's Maildir, for the email checks.
 
 The Maildir++ tree (mail/: inbox at its root, `.Sent`, `.Drafts`, `.Junk`, `.Trash`) is read
-with python's `mailbox` and `email` only (no mail server); an unparsable message is skipped.
+with python's `email` only (no mail server); an unparsable message is skipped.
 Which sent messages belong to an activity, and their Bcc (a sent copy may not show it), come
 from the activity's `mail.send` events: a lesson's practice never counts in an épreuve.
 """
@@ -12,13 +12,13 @@ import datetime as dt
 import hashlib
 import html
 import io
-import mailbox
 import re
 from dataclasses import dataclass, field
 from email import policy
 from email.message import EmailMessage
 from email.parser import BytesParser
 from email.utils import getaddresses, parsedate_to_datetime
+from pathlib import Path
 from typing import Any
 
 INBOX, SENT, DRAFTS, JUNK, TRASH = "INBOX", "Sent", "Drafts", "Junk", "Trash"
@@ -120,20 +120,29 @@ def parse(data: bytes) -> EmailMessage | None:
     return message if isinstance(message, EmailMessage) else None
 
 
+def message_files(mail_dir: Any, folder: str = INBOX) -> list[Path]:
+    """The files of one Maildir++ folder, read straight from cur/ and new/.
+
+    Not through `mailbox.Maildir`: nbgrader's copies drop empty directories, so a handed-in
+    folder may lack new/ or tmp/, which `mailbox` takes for a broken mailbox."""
+    base = Path(mail_dir) if folder == INBOX else Path(mail_dir) / f".{folder}"
+    files: list[Path] = []
+    for part in ("cur", "new"):
+        try:
+            files.extend(p for p in (base / part).iterdir() if p.is_file() and not p.name.startswith("."))
+        except OSError:
+            continue
+    return files
+
+
 def read_folder(mail_dir: Any, folder: str = INBOX) -> list[Mail]:
     """The messages of one folder, sorted on Date (Maildir keys are not chronological)."""
-    try:
-        root = mailbox.Maildir(mail_dir, factory=None, create=False)
-        box = root if folder == INBOX else root.get_folder(folder)
-        keys = list(box.keys())
-    except (OSError, mailbox.Error):
-        return []
     found = []
-    for key in keys:
+    for path in message_files(mail_dir, folder):
         try:
-            with box.get_file(key) as handle:
+            with path.open("rb") as handle:
                 message = parse(handle.read(MAX_MESSAGE_BYTES))
-        except (OSError, KeyError, mailbox.Error):
+        except OSError:
             continue
         if message is not None:
             found.append(Mail(folder, message))

@@ -1,6 +1,6 @@
 """Theme « Courriel » (C1–C6, S1): apply by email, then follow one's mail (reply, forward, phishing).
 
-No page or demo yet: they come with the mail client widget (widgets/mail_*.py).
+The pages compose the mail client (widgets/mail_widget.py) with the learner's mission.
 """
 
 from __future__ import annotations
@@ -18,6 +18,8 @@ SCENARIO_MODULES = ("tremplin.grading.mail_scenario",)
 EPREUVES: dict[str, dict[str, Any]] = {
     "candidater-par-courriel": {
         "title": "Épreuve : candidater par courriel",
+        "show": "tremplin.grading.mail_pages:show_mail_epreuve",
+        "demo": "tremplin.grading.demo_mail:APPLY_DEMO",
         "statement": (
             "# Épreuve : candidater par courriel\n\n"
             "Cette épreuve montre que vous savez **envoyer une candidature par courriel** : au bon "
@@ -38,6 +40,8 @@ EPREUVES: dict[str, dict[str, Any]] = {
     },
     "suivre-ses-courriels": {
         "title": "Épreuve : suivre ses courriels",
+        "show": "tremplin.grading.mail_pages:show_mail_epreuve",
+        "demo": "tremplin.grading.demo_mail:FOLLOW_DEMO",
         "statement": (
             "# Épreuve : suivre ses courriels\n\n"
             "Cette épreuve montre que vous savez **répondre, transférer, relancer** et **reconnaître "

@@ -19,6 +19,7 @@ THEME_MODULES = (
     "tremplin.grading.scams_theme",
     "tremplin.grading.employer_theme",
     "tremplin.grading.trip_theme",
+    "tremplin.grading.mail_theme",
 )
 
 

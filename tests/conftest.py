@@ -55,6 +55,19 @@ def learner_workspace(tmp_path: Path, world):
 
 
 @pytest.fixture
+def root(tmp_path: Path, data_root: Path) -> Iterator[Path]:
+    """A writable data root sharing the session's (read-only) world; mail servers a page
+    started in this process are stopped afterwards."""
+    from tremplin.widgets.mail_client_backend import stop_local_servers
+
+    folder = tmp_path / "data"
+    folder.mkdir()
+    (folder / "world").symlink_to(data_root / "world", target_is_directory=True)
+    yield folder
+    stop_local_servers()
+
+
+@pytest.fixture
 def shown(monkeypatch: pytest.MonkeyPatch) -> list[object]:
     """What a page puts on screen, caught instead of displayed (no kernel in tests)."""
     from tremplin.grading import page_support

@@ -32,12 +32,13 @@ def competences(report: dict, learner: str) -> dict:
 
 
 SEARCHING = ("R1", "R2", "R3", "R4", "R5")
+EMAILING = ("C1", "C2", "C3", "C4", "C5", "C6", "S1")
 
 
-def test_the_diligent_learner_validates_every_searching_competence_at_n3(demo) -> None:
+def test_the_diligent_learner_validates_every_searching_and_emailing_competence_at_n3(demo) -> None:
     _root, report = demo
     got = competences(report, "alice-diligente")
-    for cid in SEARCHING:
+    for cid in SEARCHING + EMAILING:
         assert got[cid]["level"] == "N3", (cid, got[cid])
         assert got[cid]["points"] == got[cid]["max_points"] > 0
         assert got[cid]["critical_failures"] == 0
@@ -46,9 +47,9 @@ def test_the_diligent_learner_validates_every_searching_competence_at_n3(demo) -
 def test_the_idle_learner_validates_nothing(demo) -> None:
     _root, report = demo
     got = competences(report, "chloe-absente")
-    assert set(SEARCHING) <= set(got)
+    assert set(SEARCHING + EMAILING) <= set(got)
     assert not any(c["validated"] for c in got.values())
-    assert all(got[cid]["points"] == 0 for cid in SEARCHING)
+    assert all(got[cid]["points"] == 0 for cid in SEARCHING + EMAILING)
 
 
 def test_the_hasty_learner_is_in_between_and_fails_what_defeats_the_purpose(demo) -> None:
@@ -61,6 +62,10 @@ def test_the_hasty_learner_is_in_between_and_fails_what_defeats_the_purpose(demo
     for cid in ("R3", "R4", "R5"):
         assert got[cid]["critical_failures"] >= 1 and got[cid]["level"] is None, (cid, got[cid])
         assert 0 < got[cid]["points"] < got[cid]["max_points"], (cid, got[cid])
+    # his application has no attachment and he clicks the phishing link
+    for cid in ("C2", "C6"):
+        assert got[cid]["critical_failures"] >= 1 and got[cid]["level"] is None, (cid, got[cid])
+    assert 0 < got["C1"]["points"] < got["C1"]["max_points"]
 
 
 def test_the_graded_cells_read_the_handed_in_workspace(demo) -> None:

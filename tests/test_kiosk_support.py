@@ -9,6 +9,7 @@ heavy kernels are not started for nothing.
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import signal
 import subprocess
@@ -18,6 +19,7 @@ import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
+from tremplin.grading.browser import WIDGETS_TIMEOUT_MS
 from tremplin.grading.kiosk import free_port
 
 from tremplin import NOTEBOOKS_DIR
@@ -160,3 +162,16 @@ def start_real_kiosk(tmp: Path, world_dir: Path, epreuves: tuple[str, ...] = ())
         init_course(layout, epreuves=list(epreuves))
         release_epreuves(open_course(layout.course_dir), list(epreuves), progress=lambda _l: None)
     return start_kiosk(tmp, notebooks=NOTEBOOKS_DIR, data=data)
+
+
+def verify(page, shows: str) -> str:
+    """Click « Vérifier » and return the panel once it says `shows`."""
+    panel = page.locator(".tremplin-feedback")
+    exact_button(page, "Vérifier").click()
+    panel.get_by_text(shows).first.wait_for(timeout=WIDGETS_TIMEOUT_MS)
+    return panel.inner_text()
+
+
+def exact_button(page, label: str):
+    """A button by its whole label (an icon before it adds no letter)."""
+    return page.get_by_role("button", name=re.compile(rf"^\W*{re.escape(label)}\W*$"))

@@ -77,6 +77,18 @@ def test_a_correct_application_passes_every_check(page, world) -> None:
     assert all(r.passed for r in got.values()), {k: r.feedback for k, r in got.items() if not r.passed}
 
 
+def test_a_handed_in_maildir_without_its_empty_folders_is_still_read(page, world) -> None:
+    """nbgrader's copy of a submission drops empty directories (new/, tmp/ of a Maildir)."""
+    workspace, mailer, scenario = page
+    mailer.address("camille.martin@courriel.example")
+    apply_well(mailer, scenario)
+    for empty in (workspace.mail_dir).rglob("*"):
+        if empty.is_dir() and empty.name in ("new", "tmp", "cur") and not any(empty.iterdir()):
+            empty.rmdir()
+    got = results(workspace, world)
+    assert all(r.passed for r in got.values()), {k: r.feedback for k, r in got.items() if not r.passed}
+
+
 def test_nothing_sent_passes_nothing_and_says_to_send(page, world) -> None:
     workspace, _mailer, scenario = page
     got = results(workspace, world)

@@ -18,15 +18,6 @@ PDF = b"%PDF-1.4\n" + bytes(range(256)) * 40 + b"\n%%EOF\n"
 DOCX = b"PK\x03\x04" + bytes(reversed(range(256))) * 30
 
 
-@pytest.fixture
-def root(tmp_path: Path, data_root: Path) -> Path:
-    """A writable data root sharing the session's world (read-only)."""
-    folder = tmp_path / "data"
-    folder.mkdir()
-    (folder / "world").symlink_to(data_root / "world")
-    return folder
-
-
 def make_learner(root: Path, pseudonym: str, local: str) -> Workspace:
     workspace = Workspace.create(root / "learners" / local, pseudonym, world={"seed": 42})
     register_address(root, learner_address(local), workspace.root)

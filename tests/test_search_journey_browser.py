@@ -7,12 +7,11 @@ The journal on the server is what the checks read, so the test looks there too."
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from test_kiosk_support import Kiosk, start_real_kiosk
+from test_kiosk_support import Kiosk, exact_button, start_real_kiosk, verify
 from tremplin.grading.browser import WIDGETS_TIMEOUT_MS
 from tremplin.grading.scenario_registry import scenario_for
 from tremplin.widgets.visit import page_url, start_visit
@@ -35,19 +34,6 @@ def events(kiosk: Kiosk, slug: str) -> list[tuple[str, str, dict]]:
     path = kiosk.data / "learners" / slug / "journal.jsonl"
     lines = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
     return [(e["kind"], e["data"].get("context", ""), e["data"]) for e in lines]
-
-
-def verify(page, shows: str) -> str:
-    """Click « Vérifier » and return the panel once it says `shows`."""
-    panel = page.locator(".tremplin-feedback")
-    exact_button(page, "Vérifier").click()
-    panel.get_by_text(shows).first.wait_for(timeout=WIDGETS_TIMEOUT_MS)
-    return panel.inner_text()
-
-
-def exact_button(page, label: str):
-    """A button by its whole label (an icon before it adds no letter)."""
-    return page.get_by_role("button", name=re.compile(rf"^\W*{re.escape(label)}\W*$"))
 
 
 def open_lesson(kiosk: Kiosk, browser, notebook: str, visit, ready: str):

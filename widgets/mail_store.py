@@ -170,7 +170,7 @@ def _from_head(head: bytes, folder: str, key: str, seen: bool, size: int) -> Sum
     return Summary(
         key=key,
         folder=folder,
-        message_id=headers.get("message-id", ""),
+        message_id="".join(headers.get("message-id", "").split()),  # a folded header keeps its spaces
         sender=sender,
         sender_address=(_ADDRESS.findall(sender) or [""])[-1],
         to=to,
