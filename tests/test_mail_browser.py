@@ -95,7 +95,8 @@ def test_apply_get_the_answer_reply_and_spot_the_phishing(kiosk: Kiosk, browser,
     wait_text(page, "Votre message est parti")
 
     pick_message(page, "URGENT")
-    link = page.get_by_role("button", name=re.compile(re.escape("Lien : https:") + r"\W+francetravail"))
+    link = page.get_by_role("button",
+                            name=re.compile(re.escape("Lien : https:") + r"\W+(?:www\.)?francetravail"))
     link.click()
     wait_text(page, "Attention : vous avez cliqué sur un lien")
     assert page.locator(".tremplin-mail a[href]").count() == 0  # no message link is ever an anchor

@@ -240,6 +240,58 @@ def test_a_link_is_recorded_never_followed(client, workspace) -> None:
     assert click["url"] == url
 
 
+
+def test_a_link_whose_text_lies_shows_both_addresses(client, workspace) -> None:
+    view = open_first(client, "INBOX", subject="URGENT")
+    buttons = [b for b in client.reader.links.children[1:]
+               if "francetravail.example/mon-espace" in b.description]
+    assert len(buttons) == 1  # labelled with the text the message shows
+    buttons[0].click()
+    [click] = events(workspace, "mail.link_click")
+    assert click["message_id"] == view.summary.message_id.strip()
+    assert click["url"].startswith("https://francetravail-compte-verification.example/")
+    assert click["text"] == "https://www.francetravail.example/mon-espace"
+    warning = html.unescape(client.reader.warning.value)
+    assert "texte affiché dans le message et la vraie destination du lien sont différents" in warning.lower()
+    assert "https://www.francetravail.example/mon-espace" in warning and click["url"] in warning
+
+
+def test_the_link_warning_escapes_and_stays_quiet_when_text_and_target_agree() -> None:
+    from tremplin.widgets.mail_read_widget import warning_html
+
+    hostile = warning_html("https://mechant.example/<x>", "<script>alert(1)</script> https://banque.example")
+    assert "<script>" not in hostile and "&lt;script&gt;" in hostile and "&lt;x&gt;" in hostile
+    assert "différents" not in html.unescape(warning_html("https://a.example/x", "https://a.example/x"))
+    assert "différents" not in html.unescape(warning_html("https://a.example/x", "www.a.example/x/"))
+    assert "différents" in html.unescape(warning_html("https://b.example/x", "https://a.example/x"))
+
+
+def test_a_reply_to_other_than_the_sender_is_shown(client) -> None:
+    open_first(client, "INBOX", subject="Félicitations")
+    headers = html.unescape(client.reader.headers.value)
+    assert "Répondre à" in headers and "rh.embauche-rapide@boite-privee.example" in headers
+    assert "pas celle de l'expéditeur" in headers
+    open_first(client, "INBOX", kind="recruiter")
+    assert "Répondre à" not in html.unescape(client.reader.headers.value)
+
+
+def test_a_program_in_disguise_is_flagged_and_cannot_be_opened(client) -> None:
+    from tremplin.widgets.mail_read_widget import can_open, is_dangerous
+
+    view = open_first(client, "INBOX", subject="CONVOCATION")
+    assert [a.filename for a in view.attachments] == ["convocation-entretien.pdf.exe"]
+    shown = html.unescape(client.reader.attachments.value)
+    assert "programme déguisé" in shown and "ni ouvert ni enregistré" in shown
+    assert not can_open("convocation-entretien.pdf.exe")
+    for name in ("photo.JPG.scr", "a.bat", "facture.js", "x.pdf.exe. "):
+        assert is_dangerous(name), name
+    for name in ("fiche-de-poste.pdf", "exe.pdf", "notes.json", ""):
+        assert not is_dangerous(name) and can_open(name), name
+    view = open_first(client, "INBOX", subject="Accusé de réception")
+    assert [a.filename for a in view.attachments] == ["fiche-de-poste.pdf"]
+    assert "programme déguisé" not in html.unescape(client.reader.attachments.value)
+
+
 # -- the employers answer ------------------------------------------------------------------------
 
 

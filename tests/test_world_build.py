@@ -258,7 +258,7 @@ def test_inbox_messages_parse_and_carry_their_kind(world: World) -> None:
         dates.append(message["Date"].datetime)
         assert message["Date"] and message["Message-ID"].endswith(".example>")
         assert message["From"].addresses[0].domain.endswith(".example")
-        body = message.get_content()
+        body = message.get_body(preferencelist=("plain",)).get_content()
         assert len(body) > 100
         if kind == "recruiter":
             employer = world.employer(message["X-Tremplin-Employer"])

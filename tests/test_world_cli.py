@@ -106,6 +106,8 @@ def test_if_outdated_keeps_a_current_world_and_rebuilds_an_older_one(
 ) -> None:
     import json
 
+    from tremplin.widgets.world import FORMAT
+
     out = tmp_path / "world"
     args = ["world", "build", "--seed", "7", "--offers", "30", "--out", str(out), "--no-index"]
     assert run(args, capsys)[0] == 0
@@ -121,7 +123,7 @@ def test_if_outdated_keeps_a_current_world_and_rebuilds_an_older_one(
     manifest.write_text(json.dumps(older), encoding="utf-8")
     code, said, _err = run([*args, "--if-outdated"], capsys)
     assert code == 0 and "à jour" not in said
-    assert json.loads(manifest.read_text(encoding="utf-8"))["format"] == 2
+    assert json.loads(manifest.read_text(encoding="utf-8"))["format"] == FORMAT
 
     code, said, _err = run([*args[:3], "8", *args[4:], "--if-outdated"], capsys)  # another seed
     assert code == 0 and "à jour" not in said

@@ -22,6 +22,8 @@ from tremplin.widgets.mail_client_backend import INBOX, Summary
 
 MAX_SHOWN = 100_000
 MAX_LINKS = 12
+#: Attachments that are programs or scripts, whatever they pretend to be ("cv.pdf.exe").
+DANGEROUS_EXTENSIONS = (".exe", ".scr", ".bat", ".js")
 _URL = re.compile(r"(?:https?://|www\.)[^\s<>\"'»«)\]]+", re.IGNORECASE)
 
 
@@ -108,14 +110,30 @@ def _size(size: int) -> str:
     return t("mail_client.size_kb", size=number(max(1, round(size / 1024))))
 
 
+def other_reply_to(message: Message) -> str:
+    """The Reply-To header when answers would go to another address than the sender's, else ""."""
+    reply_to = str(message.get("Reply-To", "") or "").strip()
+    sender = parseaddr(str(message.get("From", "") or ""))[1].strip().lower()
+    if not reply_to or parseaddr(reply_to)[1].strip().lower() == sender:
+        return ""
+    return reply_to
+
+
 def headers_html(message: Message, folder_label: str) -> str:
-    """De / À / Cc / Date / Objet, escaped."""
+    """De / Répondre à (when it differs) / À / Cc / Date / Objet, escaped."""
     rows = []
-    for header, key in (("From", "from"), ("To", "to"), ("Cc", "cc"), ("Bcc", "bcc"), ("Date", "date")):
-        value = str(message.get(header, "") or "").strip()
+    for header, key in (("From", "from"), ("Reply-To", "reply_to"), ("To", "to"), ("Cc", "cc"),
+                        ("Bcc", "bcc"), ("Date", "date")):
+        note = ""
+        if header == "Reply-To":
+            value = other_reply_to(message)
+            note = (f'<br><small class="tremplin-mail-reply-to">'
+                    f"{html.escape(t('mail_client.reply_to_differs'))}</small>")
+        else:
+            value = str(message.get(header, "") or "").strip()
         if value:
             rows.append(f"<tr><th scope=\"row\">{html.escape(t('mail_client.header_' + key))}</th>"
-                        f"<td>{html.escape(value[:2000])}</td></tr>")
+                        f"<td>{html.escape(value[:2000])}{note}</td></tr>")
     subject = str(message.get("Subject", "") or "").strip() or t("mail_client.no_subject")
     return (f'<h3 class="tremplin-mail-subject">{html.escape(subject[:500])}</h3>'
             f'<p><small>{html.escape(folder_label)}</small></p>'
@@ -130,24 +148,62 @@ def body_html(text: str) -> str:
             f'font-size:1.05em">{html.escape(shown)}</pre>{cut}')
 
 
+def is_dangerous(filename: object) -> bool:
+    """A program or script in disguise? ("convocation.pdf.exe", "photo.JPG.scr ", "facture.js")."""
+    name = "".join(str(filename or "").split()).lower().rstrip(".")
+    return name.endswith(DANGEROUS_EXTENSIONS)
+
+
+def can_open(filename: object) -> bool:
+    """Whether the client lets the learner open or save this attachment (never a program)."""
+    return not is_dangerous(filename)
+
+
+def _attachment_item(attachment: Any) -> str:
+    name = html.escape(str(attachment.filename)[:200])
+    facts = f"({html.escape(attachment.content_type)}, {html.escape(_size(attachment.size))})"
+    if not is_dangerous(attachment.filename):
+        return f"<li>{name} {facts}</li>"
+    return (f'<li class="tremplin-mail-dangerous"><strong>⚠ {name}</strong> {facts}<br>'
+            f"<span role=\"alert\">{html.escape(t('mail_client.attachment_dangerous'))}</span></li>")
+
+
 def attachments_html(attachments: list[Any]) -> str:
     if not attachments:
         return ""
-    items = "".join(
-        f"<li>{html.escape(str(a.filename)[:200])} "
-        f"({html.escape(a.content_type)}, {html.escape(_size(a.size))})</li>"
-        for a in attachments
-    )
+    items = "".join(_attachment_item(a) for a in attachments)
     return f"<h4>{html.escape(t('mail_client.attachments_heading'))}</h4><ul>{items}</ul>"
 
 
-def warning_html(url: str) -> str:
-    """The page shown instead of following a link: what happened, why it matters, what to do."""
+def _bare(address: str) -> str:
+    return re.sub(r"^(?:https?://)?(?:www\.)?", "", address.strip().lower()).rstrip("/")
+
+
+def _same_place(url: str, text: str) -> bool:
+    """Does the visible text of a link show where it really goes (or no address at all)?"""
+    shown = text.strip().lower()
+    if not _URL.fullmatch(shown):
+        return not _URL.search(shown)
+    return _bare(url) == _bare(shown)
+
+
+def warning_html(url: str, text: str = "") -> str:
+    """The page shown instead of following a link: what happened, why it matters, what to do.
+
+    When the text shown in the message is another address than the real destination, both are
+    shown and the learner is told that they differ."""
+    mismatch = ""
+    if text and text.strip() != url.strip() and not _same_place(url, text):
+        mismatch = (
+            f"<p><strong>{html.escape(t('mail_client.link_mismatch'))}</strong></p>"
+            f"<p>{html.escape(t('mail_client.link_shown'))} <code>{html.escape(text[:300])}</code><br>"
+            f"{html.escape(t('mail_client.link_real'))} <code>{html.escape(url[:300])}</code></p>"
+        )
     return (
         f'<div class="tremplin-message tremplin-mail-warning" role="alert">'
         f"<h3>{html.escape(t('mail_client.link_warning_heading'))}</h3>"
         f"<p>{html.escape(t('mail_client.link_warning_text'))}</p>"
-        f"<p><code>{html.escape(url[:300])}</code></p>"
+        f"<p><code>{html.escape(url[:300])}</code></p>{mismatch}"
         f"<p>{html.escape(t('mail_client.link_warning_advice'))}</p></div>"
     )
 
@@ -238,5 +294,8 @@ class MessageReader:
             buttons.append(button)
         self.toolbar.children = tuple(buttons)
 
-    def warn(self, url: str) -> None:
-        self.warning.value = warning_html(url)
+    def warn(self, url: str, text: str | None = None) -> None:
+        """Show the warning page of a clicked link (its visible text found among the open links)."""
+        if text is None:
+            text = next((label for href, label in self.current_links if href == url), "")
+        self.warning.value = warning_html(url, text)

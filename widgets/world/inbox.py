@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import html
+import io
 import random
 from email.message import EmailMessage
 from email.utils import format_datetime, formataddr
@@ -40,6 +42,8 @@ MONTHS_FR = (
     "décembre",
 )
 ALERT_SIZE = 4
+#: The harmless bytes of the phishing's `.pdf.exe` attachment (never a real program).
+FAKE_EXE = b"MZ Tremplin: fichier factice d'entrainement, ce n'est pas un programme.\r\n"
 
 
 def french_day(day: dt.date) -> str:
@@ -115,6 +119,8 @@ def _message(
     body: str,
     kind: str,
     extra: dict[str, str],
+    template: dict[str, Any] | None = None,
+    job_pdf: bytes = b"",
 ) -> bytes:
     message = EmailMessage()
     domain = sender[1].rsplit("@", 1)[-1]
@@ -128,7 +134,61 @@ def _message(
     for name, value in extra.items():
         message[name] = value
     message.set_content(body)
+    _decorate(message, template or {}, job_pdf)
+    for index, part in enumerate(p for p in message.walk() if p.is_multipart()):
+        part.set_boundary(f"=_tremplin_{digest}_{index}")  # not random: builds stay byte-identical
     return message.as_bytes()
+
+
+def _decorate(message: EmailMessage, template: dict[str, Any], job_pdf: bytes) -> None:
+    """The template's traps and files: Reply-To, an HTML link that lies, an attachment."""
+    if template.get("reply_to"):
+        message["Reply-To"] = template["reply_to"]
+    link = template.get("html_link")
+    if link:
+        shown = html.escape(link["text"])
+        paragraphs = "".join(
+            f"<p>{html.escape(p).replace(chr(10), '<br>')}</p>"
+            for p in message.get_content().strip().split("\n\n")
+        )
+        paragraphs = paragraphs.replace(html.escape(link["url"]),
+                                        f'<a href="{html.escape(link["url"])}">{shown}</a>')
+        message.add_alternative(f"<html><body>{paragraphs}</body></html>", subtype="html")
+    attachment = template.get("attachment")
+    if attachment == "job_description" and job_pdf:
+        message.add_attachment(job_pdf, maintype="application", subtype="pdf", filename="fiche-de-poste.pdf")
+    elif attachment == "fake_exe":
+        message.add_attachment(FAKE_EXE, maintype="application", subtype="octet-stream",
+                               filename="convocation-entretien.pdf.exe")
+
+
+def job_description_pdf(values: dict[str, str]) -> bytes:
+    """A one-page job description, byte-identical from one build to the next (invariant mode)."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen import canvas
+
+    buffer = io.BytesIO()
+    page = canvas.Canvas(buffer, pagesize=A4, invariant=1, pageCompression=1)
+    page.setTitle(f"Fiche de poste – {values['title_short']}")
+    page.setAuthor(values["employer"])
+    page.setCreator("Tremplin")
+    lines = [
+        ("Helvetica-Bold", 16, f"Fiche de poste : {values['title_short']}"),
+        ("Helvetica", 11, f"Référence de l'offre : {values['reference']}"),
+        ("Helvetica", 11, f"Employeur : {values['employer']}"),
+        ("Helvetica", 11, f"Lieu : {values['street']}, {values['postcode']} {values['commune']}"),
+        ("Helvetica", 11, f"Horaires : {values['schedule_lower']}"),
+        ("Helvetica", 11, f"Contact : {values['person']} – {values['phone']}"),
+        ("Helvetica-Oblique", 9, "Document fictif, créé pour l'entraînement Tremplin."),
+    ]
+    y = A4[1] - 72
+    for font, size, text in lines:
+        page.setFont(font, size)
+        page.drawString(72, y, text[:110])
+        y -= size * 2
+    page.showPage()
+    page.save()
+    return buffer.getvalue()
 
 
 def write_inbox(
@@ -199,7 +259,9 @@ def write_inbox(
         subject = template["subject"].format(**values)
         body = template["body"].format(**values)
         path = folder / f"{len(paths) + 1:04d}.eml"
-        path.write_bytes(_message(number, seed, when, sender, to, subject, body, kind, extra))
+        job_pdf = job_description_pdf(values) if template.get("attachment") == "job_description" else b""
+        raw = _message(number, seed, when, sender, to, subject, body, kind, extra, template, job_pdf)
+        path.write_bytes(raw)
         paths.append(path)
     return paths
 

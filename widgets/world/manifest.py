@@ -7,9 +7,10 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 #: The world format this kit writes and the newest it can read. 2: homonym employers (R4) and
-#: the scam pattern of the N3 variant (R3); a format-1 world still opens, but `make kiosk`
-#: rebuilds it (`tremplin world build --if-outdated`) so every épreuve has what it needs.
-FORMAT = 2
+#: the scam pattern of the N3 variant (R3); 3: the inbox's phishing with a lying link, a
+#: mismatched Reply-To and a .pdf.exe, and a recruiter message with a PDF (C4, C6). An older
+#: world still opens, but `make kiosk` rebuilds it (`tremplin world build --if-outdated`).
+FORMAT = 3
 REFERENCE_DATE = "2026-11-02"
 MAX_OFFERS = 100_000
 
