@@ -292,6 +292,25 @@ def test_a_program_in_disguise_is_flagged_and_cannot_be_opened(client) -> None:
     assert "programme déguisé" not in html.unescape(client.reader.attachments.value)
 
 
+def test_a_received_file_is_saved_to_the_usb_key_but_never_a_program(client, workspace) -> None:
+    view = open_first(client, "INBOX", subject="Accusé de réception")
+    [sheet] = view.attachments
+    assert client.save_attachment(0) == "fiche-de-poste.pdf"
+    assert (workspace.documents_dir / "fiche-de-poste.pdf").read_bytes() == sheet.data
+    assert "fiche-de-poste.pdf" in html.unescape(client.status.value)
+    assert client.save_attachment(0) == "fiche-de-poste (2).pdf"  # never over a file already kept
+    assert (workspace.documents_dir / "fiche-de-poste.pdf").read_bytes() == sheet.data
+    [first, _second] = events(workspace, "mail.save_attachment")
+    assert first["name"] == "fiche-de-poste.pdf" and first["message_id"] == view.summary.message_id
+
+    open_first(client, "INBOX", subject="CONVOCATION")
+    labels = [getattr(b, "description", "") for b in client.reader.links.children]
+    assert not any("convocation-entretien" in label for label in labels)  # no save button
+    assert client.save_attachment(0) is None
+    assert "pas être enregistré" in html.unescape(client.status.value)
+    assert not any(p.name.endswith(".exe") for p in workspace.documents_dir.iterdir())
+
+
 # -- the employers answer ------------------------------------------------------------------------
 
 
@@ -424,3 +443,14 @@ def test_a_follow_up_after_changing_address_goes_to_the_employer(client, workspa
     assert follow["to"] == [employer["email"]] and follow["kind"] == "reply"
     [newest, _first] = client.backend.list("Sent")
     assert "camille.martin@courriel.example" in client.backend.read("Sent", newest.key).message["From"]
+
+
+def test_a_received_file_name_cannot_leave_the_usb_key() -> None:
+    from tremplin.widgets.mail_client_backend import safe_file_name
+
+    assert safe_file_name("../../etc/passwd") == "passwd"
+    assert safe_file_name("..\\..\\cv.pdf") == "cv.pdf"
+    assert safe_file_name("cv\x00\x1b[31m.pdf") == "cv[31m.pdf"
+    assert safe_file_name(".bashrc") == "bashrc"
+    long = safe_file_name("a" * 500 + ".pdf")
+    assert len(long) == 120 and long.endswith(".pdf")

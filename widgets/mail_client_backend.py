@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import atexit
 import contextlib
+import os
 import socket
 import threading
 from dataclasses import dataclass, replace
@@ -223,6 +224,29 @@ class MailBackend:
                           key=str.casefold)
         return []
 
+    def save_attachment(self, attachment: Any) -> str:
+        """Copy a received file into « Ma clé USB » (never a program, never over another file);
+        returns the name it was saved under. The write is atomic: a half file never appears."""
+        from tremplin.widgets.mail_read_widget import can_open
+
+        name = safe_file_name(str(attachment.filename or ""))
+        if not name or not can_open(name):
+            raise MailError(t("mail_client.attachment_not_saved", name=str(attachment.filename)[:80]))
+        folder = Path(self.workspace.documents_dir)
+        stem, dot, suffix = name.rpartition(".") if "." in name else (name, "", "")
+        target, n = folder / name, 1
+        while target.exists():
+            n += 1
+            target = folder / f"{stem} ({n}){dot}{suffix}"
+        tmp = folder / f".{target.name}.{os.getpid()}.tmp"
+        try:
+            tmp.write_bytes(attachment.data)
+            os.replace(tmp, target)
+        except OSError as error:
+            tmp.unlink(missing_ok=True)
+            raise MailError(t("mail_client.attachment_not_saved", name=name)) from error
+        return target.name
+
     # -- writing --------------------------------------------------------------------------
 
     def new_draft(self) -> Draft:
@@ -257,3 +281,11 @@ class MailBackend:
     def send(self, draft: Draft) -> SendResult:
         self.register()
         return send(draft, self.workspace, self.endpoint())
+
+
+def safe_file_name(name: str) -> str:
+    """A received file's name as it may live in « Ma clé USB »: no folder part, no control
+    character, no leading dot, at most 120 characters."""
+    base = name.replace("\\", "/").rsplit("/", 1)[-1]
+    base = "".join(c for c in base if c.isprintable()).strip().lstrip(".")
+    return base[-120:]

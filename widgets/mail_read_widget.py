@@ -245,8 +245,9 @@ def summary_label(summary: Summary) -> str:
 class MessageReader:
     """The reading pane: `show(view)`, then the links' buttons call `on_link(url, text)`."""
 
-    def __init__(self, on_link: Callable[[str, str], None]) -> None:
-        self.on_link = on_link
+    def __init__(self, on_link: Callable[[str, str], None],
+                 on_save: Callable[[int], Any] | None = None) -> None:
+        self.on_link, self.on_save = on_link, on_save
         self.headers = w.HTML()
         self.warning = w.HTML()
         self.body = w.HTML()
@@ -282,6 +283,14 @@ class MessageReader:
                               layout=w.Layout(width="auto"))
             button.on_click(lambda _b, url=url, label=label: self.on_link(url, label))
             buttons.append(button)
+        for index, attachment in enumerate(view.attachments):
+            if self.on_save is None or not can_open(attachment.filename):
+                continue  # a program is never offered for saving
+            save = w.Button(description=t("mail_client.save_attachment", name=str(attachment.filename)[:60]),
+                            tooltip=t("mail_client.save_attachment_tooltip"), icon="download",
+                            layout=w.Layout(width="auto"))
+            save.on_click(lambda _b, index=index: self.on_save(index))
+            buttons.append(save)
         self.links.children = tuple(buttons)
 
     def set_actions(self, folder: str, on_act: Callable[[str], Any]) -> None:

@@ -60,7 +60,7 @@ class MailClient:
                                  layout=w.Layout(width="95%"))
         self.messages.observe(self._picked, names="value")
         self.status = w.HTML()
-        self.reader = MessageReader(self.click_link)
+        self.reader = MessageReader(self.click_link, self.save_attachment)
         self.composer = Composer(contacts if contacts is not None else world_contacts(backend.world),
                                  backend.documents, self.send, self.save_draft, self.close_and_keep)
         self.composer.widget.layout.display = "none"
@@ -234,6 +234,23 @@ class MailClient:
                                                 "text": text[:500]})
         self.reader.warn(url)
         self._changed()
+
+    def save_attachment(self, index: int) -> str | None:
+        """Keep a received file in « Ma clé USB »; returns the name it was saved under."""
+        view = self._need_view()
+        if view is None or not 0 <= index < len(view.attachments):
+            return None
+        try:
+            saved = self.backend.save_attachment(view.attachments[index])
+        except TremplinError as error:
+            self._fail(error)
+            return None
+        self.journal.record("mail.save_attachment", {"message_id": message_id_of(view.summary),
+                                                     "name": view.attachments[index].filename[:200],
+                                                     "saved_as": saved})
+        self.say("mail_client.attachment_saved", name=saved)
+        self._changed()
+        return saved
 
     # -- writing ---------------------------------------------------------------------------------------
 
