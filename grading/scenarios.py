@@ -65,9 +65,6 @@ def stable_rng(*parts: object) -> random.Random:
     return random.Random(int.from_bytes(digest[:8], "big"))
 
 
-_stable_rng = stable_rng  # former name, until the theme modules in progress move over
-
-
 @cache
 def _home_towns() -> tuple[geo.Commune, ...]:
     return tuple(c for c in geo.communes() if c.population >= HOME_TOWN_MIN_POPULATION)

@@ -14,7 +14,6 @@ from tremplin.grading.check_context import load_context
 from tremplin.grading.checks import run_checks
 from tremplin.grading.page_support import (
     learner_workspace,
-    message,
     mission_html,
     open_engine,
     open_world,
@@ -74,8 +73,6 @@ def _panel_items(activity: SearchActivity) -> list[PanelItem]:
     return panel_items(activity.results())
 
 
-#: Former names, kept until every page module imports them from page_support.
-_open_world, _open_engine, _message = open_world, open_engine, message
 __all__ = ["learner_workspace", "preload", "show", "show_search_epreuve", "show_search_lesson"]
 
 
