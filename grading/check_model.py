@@ -106,7 +106,8 @@ class CheckRegistry:
                 critical=critical,
                 points=float(points),
                 epreuves=tuple(epreuves),
-                title_key=title_key or f"checks.{check_id}.title",
+                # "{id}" in a module's shared key pattern stands for the check's id
+                title_key=(title_key or "checks.{id}.title").replace("{id}", check_id),
                 func=func,
             )
             return func

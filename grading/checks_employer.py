@@ -12,6 +12,7 @@ company. No ipywidgets here.
 from __future__ import annotations
 
 import re
+from functools import partial
 from typing import Any
 
 from tremplin.grading.check_context import CheckContext
@@ -98,8 +99,12 @@ def _note_feedback(prefix: str, problem: str, note: dict[str, Any], employer: di
              address=_quote(note.get("address")), commune=(employer.get("address") or {}).get("commune", ""))
 
 
-@REGISTRY.register("r4-employeur-consulte", competences=["R4"], level="N1", points=1, epreuves=ACTIVITIES,
-                   title_key="employer.r4-employeur-consulte_title")
+#: Every R4 check serves the épreuve and its lesson; its title is « employer.<id>_title ».
+r4_check = partial(REGISTRY.register, competences=["R4"], epreuves=ACTIVITIES,
+                   title_key="employer.{id}_title")
+
+
+@r4_check("r4-employeur-consulte", level="N1", points=1)
 def employer_viewed(ctx: CheckContext) -> Outcome:
     scenario: EmployerScenario = ctx.scenario
     name = scenario.employer_name
@@ -113,8 +118,7 @@ def employer_viewed(ctx: CheckContext) -> Outcome:
     return Outcome(False, t("employer.viewed_none", name=name))
 
 
-@REGISTRY.register("r4-coordonnees-notees", competences=["R4"], level="N2", points=2, epreuves=ACTIVITIES,
-                   title_key="employer.r4-coordonnees-notees_title")
+@r4_check("r4-coordonnees-notees", level="N2", points=2)
 def contact_noted(ctx: CheckContext) -> Outcome:
     employer = _employer(ctx, ctx.scenario.employer_id)
     note = last_note_about(ctx, employer)
@@ -146,8 +150,7 @@ def _misleading_judged(ctx: CheckContext, note: dict[str, Any], scenario: Employ
     return False
 
 
-@REGISTRY.register("r4-homonyme-distingue", competences=["R4"], level="N3", points=2, epreuves=ACTIVITIES,
-                   title_key="employer.r4-homonyme-distingue_title")
+@r4_check("r4-homonyme-distingue", level="N3", points=2)
 def homonym_told_apart(ctx: CheckContext) -> Outcome:
     scenario: EmployerScenario = ctx.scenario
     target, decoy = _employer(ctx, scenario.target_id), _employer(ctx, scenario.decoy_id)
@@ -167,8 +170,7 @@ def homonym_told_apart(ctx: CheckContext) -> Outcome:
     return Outcome(True, t("employer.homonym_ok", **words))
 
 
-@REGISTRY.register("r4-contact-fiable", competences=["R4"], level="N2", points=1, epreuves=ACTIVITIES,
-                   critical=True, title_key="employer.r4-contact-fiable_title")
+@r4_check("r4-contact-fiable", level="N2", points=1, critical=True)
 def reliable_contact(ctx: CheckContext) -> Outcome:
     scenario: EmployerScenario = ctx.scenario
     if not notes(ctx):

@@ -8,6 +8,8 @@ then « fiable » is a trust). Feedback names the sign that gives a scam away, i
 
 from __future__ import annotations
 
+from functools import partial
+
 from tremplin.grading.check_context import CheckContext
 from tremplin.grading.check_model import REGISTRY, Outcome
 from tremplin.grading.scams_scenario import EPREUVE, LESSON, ScamScenario, new_signs
@@ -47,8 +49,11 @@ def _decided(ctx: CheckContext, scenario: ScamScenario) -> bool:
     return bool(mine & (set(_said(ctx)) | saves))
 
 
-@REGISTRY.register("r3-une-arnaque-signalee", competences=["R3"], level="N1", points=1, epreuves=ACTIVITIES,
-                   title_key="scams.r3-une-arnaque-signalee_title")
+#: Every R3 check serves the épreuve and its lesson; its title is « scams.<id>_title ».
+r3_check = partial(REGISTRY.register, competences=["R3"], epreuves=ACTIVITIES, title_key="scams.{id}_title")
+
+
+@r3_check("r3-une-arnaque-signalee", level="N1", points=1)
 def one_scam_flagged(ctx: CheckContext) -> Outcome:
     scenario: ScamScenario = ctx.scenario
     caught = [oid for oid in scenario.scam_ids if _flagged(ctx, oid)]
@@ -59,8 +64,7 @@ def one_scam_flagged(ctx: CheckContext) -> Outcome:
     return Outcome(False, t("scams.one_none"))
 
 
-@REGISTRY.register("r3-arnaques-courantes-signalees", competences=["R3"], level="N2", points=2,
-                   epreuves=ACTIVITIES, title_key="scams.r3-arnaques-courantes-signalees_title")
+@r3_check("r3-arnaques-courantes-signalees", level="N2", points=2)
 def common_scams_flagged(ctx: CheckContext) -> Outcome:
     scenario: ScamScenario = ctx.scenario
     missed = [oid for oid in scenario.common_scam_ids if not _flagged(ctx, oid)]
@@ -75,8 +79,7 @@ def common_scams_flagged(ctx: CheckContext) -> Outcome:
     return Outcome(False, many, score=score)
 
 
-@REGISTRY.register("r3-aucune-arnaque-enregistree", competences=["R3"], level="N2", points=1,
-                   epreuves=ACTIVITIES, critical=True, title_key="scams.r3-aucune-arnaque-enregistree_title")
+@r3_check("r3-aucune-arnaque-enregistree", level="N2", points=1, critical=True)
 def no_scam_saved(ctx: CheckContext) -> Outcome:
     scenario: ScamScenario = ctx.scenario
     for entry in current_shortlist(ctx.events):
@@ -89,8 +92,7 @@ def no_scam_saved(ctx: CheckContext) -> Outcome:
     return Outcome(True, t("scams.shortlist_ok"))
 
 
-@REGISTRY.register("r3-offres-fiables-non-signalees", competences=["R3"], level="N2", points=1,
-                   epreuves=ACTIVITIES, title_key="scams.r3-offres-fiables-non-signalees_title")
+@r3_check("r3-offres-fiables-non-signalees", level="N2", points=1)
 def genuine_not_flagged(ctx: CheckContext) -> Outcome:
     scenario: ScamScenario = ctx.scenario
     said = _said(ctx)
@@ -103,8 +105,7 @@ def genuine_not_flagged(ctx: CheckContext) -> Outcome:
     return Outcome(True, t("scams.genuine_ok"))
 
 
-@REGISTRY.register("r3-nouvelle-arnaque-reperee", competences=["R3"], level="N3", points=2,
-                   epreuves=ACTIVITIES, title_key="scams.r3-nouvelle-arnaque-reperee_title")
+@r3_check("r3-nouvelle-arnaque-reperee", level="N3", points=2)
 def new_scam_spotted(ctx: CheckContext) -> Outcome:
     scenario: ScamScenario = ctx.scenario
     oid = scenario.new_scam_id

@@ -9,7 +9,7 @@ count. Arriving after the interview is a critical failure. No ipywidgets here.
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import lru_cache, partial
 from typing import Any
 
 from tremplin.grading.check_context import CheckContext
@@ -78,8 +78,11 @@ def expected_costs(ctx: CheckContext) -> list[MonthCost]:
     return [cost for cost in costs if cost is not None]
 
 
-@REGISTRY.register("r5-trajet-cherche", competences=["R5"], level="N1", points=1, epreuves=ACTIVITIES,
-                   title_key="trip.r5-trajet-cherche_title")
+#: Every R5 check serves the épreuve and its lesson; its title is « trip.<id>_title ».
+r5_check = partial(REGISTRY.register, competences=["R5"], epreuves=ACTIVITIES, title_key="trip.{id}_title")
+
+
+@r5_check("r5-trajet-cherche", level="N1", points=1)
 def trip_searched(ctx: CheckContext) -> Outcome:
     home = ctx.scenario.home
     plans = _plans_from_home(ctx)
@@ -92,8 +95,7 @@ def trip_searched(ctx: CheckContext) -> Outcome:
     return Outcome(False, t("trip.searched_none", home=home, commune=ctx.scenario.interview_commune))
 
 
-@REGISTRY.register("r5-trajet-garde", competences=["R5"], level="N2", points=2, epreuves=ACTIVITIES,
-                   title_key="trip.r5-trajet-garde_title")
+@r5_check("r5-trajet-garde", level="N2", points=2)
 def interview_trip_kept(ctx: CheckContext) -> Outcome:
     scenario = ctx.scenario
     trip = kept_trip(ctx, scenario.interview_insee)
@@ -110,8 +112,7 @@ def interview_trip_kept(ctx: CheckContext) -> Outcome:
     return Outcome(False, t("trip.kept_none", home=scenario.home, commune=scenario.interview_commune))
 
 
-@REGISTRY.register("r5-arrivee-a-l-heure", competences=["R5"], level="N2", points=2, epreuves=ACTIVITIES,
-                   critical=True, title_key="trip.r5-arrivee-a-l-heure_title")
+@r5_check("r5-arrivee-a-l-heure", level="N2", points=2, critical=True)
 def on_time(ctx: CheckContext) -> Outcome:
     scenario = ctx.scenario
     trip = kept_trip(ctx, scenario.interview_insee)
@@ -124,8 +125,7 @@ def on_time(ctx: CheckContext) -> Outcome:
     return Outcome(True, t("trip.on_time_ok", arrival=str(trip.get("arrival")), time=scenario.interview_time))
 
 
-@REGISTRY.register("r5-correspondance", competences=["R5"], level="N3", points=2, epreuves=ACTIVITIES,
-                   title_key="trip.r5-correspondance_title")
+@r5_check("r5-correspondance", level="N3", points=2)
 def job_trip_with_change(ctx: CheckContext) -> Outcome:
     scenario = ctx.scenario
     trip = kept_trip(ctx, scenario.job_insee)
@@ -141,8 +141,7 @@ def job_trip_with_change(ctx: CheckContext) -> Outcome:
                            arrival=str(trip.get("arrival"))))
 
 
-@REGISTRY.register("r5-cout-mensuel", competences=["R5"], level="N3", points=2, epreuves=ACTIVITIES,
-                   title_key="trip.r5-cout-mensuel_title")
+@r5_check("r5-cout-mensuel", level="N3", points=2)
 def monthly_cost(ctx: CheckContext) -> Outcome:
     scenario = ctx.scenario
     answer = _last_answer(ctx)
@@ -174,8 +173,7 @@ def _full_month_costs(ctx: CheckContext) -> list[float]:
     return [float(trip["cost_month"])] if trip and isinstance(trip.get("cost_month"), int | float) else []
 
 
-@REGISTRY.register("r5-comparaison-voiture", competences=["R5"], level="N3", points=1, epreuves=ACTIVITIES,
-                   title_key="trip.r5-comparaison-voiture_title")
+@r5_check("r5-comparaison-voiture", level="N3", points=1)
 def car_compared(ctx: CheckContext) -> Outcome:
     scenario = ctx.scenario
     answer = _last_answer(ctx)
