@@ -149,7 +149,7 @@ def sample_pdf(lines: list[str]) -> bytes:
 
 
 def ensure_practice_documents(workspace: Any) -> bool:
-    """In a lesson, put a practice CV and letter (PDF) in an empty « Ma clé USB »; True if it did."""
+    """In a lesson, put a practice CV and letter (PDF) in an empty « Mes documents »; True if it did."""
     folder = Path(workspace.documents_dir)
     if any(p.suffix.lower() == ".pdf" for p in folder.glob("*")):
         return False

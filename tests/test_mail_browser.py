@@ -73,7 +73,7 @@ def test_apply_get_the_answer_reply_and_spot_the_phishing(kiosk: Kiosk, browser,
         "Bien cordialement,\nNadia Courriel")
     files = [f"CV-{visit.slug}.pdf", f"Lettre-motivation-{visit.slug}.pdf"]
     for name in files:
-        page.get_by_label("Ma clé USB").select_option(label=name)
+        page.get_by_label("Mes documents").select_option(label=name)
         button(page, "Joindre un fichier").click()
         wait_text(page, f"« {name} » est joint au message.")
     button(page, "Envoyer").click()

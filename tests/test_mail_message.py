@@ -153,6 +153,20 @@ def test_attachment_limits(documents: Path) -> None:
     assert len(compose(draft(body="é" * MAX_BODY), documents).message.get_content()) >= MAX_BODY
 
 
+def test_attachment_from_a_sub_folder_is_named_by_its_file(documents: Path) -> None:
+    folder = documents / "Candidature Le Goff"
+    folder.mkdir()
+    (folder / "CV.pdf").write_bytes(b"%PDF-1.4 sous-dossier")
+    (documents / ".cache").mkdir()
+    (documents / ".cache" / "x.pdf").write_bytes(b"%PDF-1.4")
+    message = parse_message(compose(draft(attachments=("Candidature Le Goff/CV.pdf",)), documents).as_bytes())
+    assert [(a.get_filename(), a.get_content()) for a in message.iter_attachments()] == [
+        ("CV.pdf", b"%PDF-1.4 sous-dossier")]
+    for name in ("../cv.pdf", "Candidature Le Goff/../../cv.pdf", ".cache/x.pdf", "/etc/passwd", "a//b.pdf"):
+        with pytest.raises(MailError, match="pas valable"):
+            compose(draft(attachments=(name,)), documents)
+
+
 def test_compose_headers_and_types(documents: Path) -> None:
     (documents / "lettre.docx").write_bytes(b"PK\x03\x04docx")
     out = compose(draft(cc="Bruno <b@courriel.example>", bcc="c@courriel.example",

@@ -366,7 +366,7 @@ def test_a_vanished_attachment_and_a_huge_body(client, workspace, employer) -> N
     assert client.composer.send() is False
     assert "n'existe plus" in said(client)
     assert client.composer.attach("CV-Camille.pdf") is False
-    assert "n'est plus dans « Ma clé USB »" in said(client)
+    assert "n'est plus dans « Mes documents »" in said(client)
     client.composer.detach("CV-Camille.pdf")
 
     huge = "Madame, Monsieur, " * 200_000  # 3.6 MB

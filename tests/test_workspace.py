@@ -392,6 +392,10 @@ def test_snapshot_copies_everything(tmp_path: Path) -> None:
     (workspace.documents_dir / "lettres").mkdir()
     (workspace.documents_dir / "lettres" / "motivation.docx").write_bytes(b"PK\x03\x04docx")
     (workspace.documents_dir / "vide").mkdir()
+    (workspace.usb_dir / "CV.pdf").write_bytes(b"%PDF-1.4 copie")
+    (workspace.editor_dir / "cv.json").write_text('{"contact": {}}')
+    (workspace.root / "trash").mkdir()
+    (workspace.root / "trash" / "index.json").write_text("{}")  # the trash is never handed in
     workspace.record("shortlist.add", {"offer_id": "OF-1", "title": "Boulanger"})
     (workspace.root / "lecon.ipynb").write_text("{}")  # not part of the workspace
 
@@ -400,7 +404,9 @@ def test_snapshot_copies_everything(tmp_path: Path) -> None:
     copied = tree(dest)
     original = tree(workspace.root)
     del original["lecon.ipynb"]
+    original = {name: value for name, value in original.items() if not name.startswith("trash")}
     assert copied == original
+    assert (dest / "usb" / "CV.pdf").read_bytes() == b"%PDF-1.4 copie"
     assert (dest / "documents" / "vide").is_dir()
     snap = Workspace.open(dest)
     assert snap.events() == workspace.events()

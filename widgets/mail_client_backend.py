@@ -217,15 +217,19 @@ class MailBackend:
         return self.store.restore(key)
 
     def documents(self) -> list[str]:
-        """The learner's files ("Ma clé USB"), by name; folders and hidden files left out."""
+        """The learner's files in « Mes documents », as paths relative to it (sub-folders
+        included, hidden files and folders left out)."""
         folder = Path(self.workspace.documents_dir)
+        found: list[str] = []
         with contextlib.suppress(OSError):
-            return sorted((p.name for p in folder.iterdir() if p.is_file() and not p.name.startswith(".")),
-                          key=str.casefold)
-        return []
+            for path in folder.rglob("*"):
+                relative = path.relative_to(folder)
+                if path.is_file() and not any(part.startswith(".") for part in relative.parts):
+                    found.append(relative.as_posix())
+        return sorted(found, key=str.casefold)
 
     def save_attachment(self, attachment: Any) -> str:
-        """Copy a received file into « Ma clé USB » (never a program, never over another file);
+        """Copy a received file into « Mes documents » (never a program, never over another file);
         returns the name it was saved under. The write is atomic: a half file never appears."""
         from tremplin.widgets.mail_read_widget import can_open
 
@@ -284,7 +288,7 @@ class MailBackend:
 
 
 def safe_file_name(name: str) -> str:
-    """A received file's name as it may live in « Ma clé USB »: no folder part, no control
+    """A received file's name as it may live in « Mes documents »: no folder part, no control
     character, no leading dot, at most 120 characters."""
     base = name.replace("\\", "/").rsplit("/", 1)[-1]
     base = "".join(c for c in base if c.isprintable()).strip().lstrip(".")

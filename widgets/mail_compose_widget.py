@@ -1,4 +1,4 @@
-"""Writing a message: « À », « Cc », « Cci », « Objet », the text, and files from « Ma clé USB ».
+"""Writing a message: « À », « Cc », « Cci », « Objet », the text, and files from « Mes documents ».
 
 The composer only holds what the learner typed; `draft()` turns it into a mail_message
 Draft (threading headers of a reply or forward kept), and the client sends or saves it.

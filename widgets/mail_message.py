@@ -99,12 +99,15 @@ def _check_header(value: str, field_key: str, limit: int) -> str:
 
 
 def read_attachment(documents_dir: Path, name: str) -> Attachment:
-    """The file `name` of documents/ as an Attachment; MailError if absent, odd or too big."""
-    if not isinstance(name, str) or not name.strip() or not _SAFE_NAME.match(name) or name in (".", ".."):
+    """The file `name` of documents/ (a relative path: « Candidature X/CV.pdf ») as an
+    Attachment named by its last part; MailError if absent, odd, hidden, outside or too big."""
+    parts = name.split("/") if isinstance(name, str) else []
+    if not parts or any(not part.strip() or not _SAFE_NAME.match(part) or part.startswith(".")
+                        for part in parts):
         raise MailError(t("mail.attachment_bad_name", name=str(name)[:80]))
     folder = Path(documents_dir).resolve()
     path = (folder / name).resolve()
-    if path.parent != folder:
+    if folder not in path.parents:
         raise MailError(t("mail.attachment_bad_name", name=name[:80]))
     try:
         size = path.stat().st_size
@@ -117,7 +120,7 @@ def read_attachment(documents_dir: Path, name: str) -> Attachment:
         raise MailError(t("mail.attachment_missing", name=name)) from error
     except OSError as error:
         raise MailError(t("mail.attachment_unreadable", name=name)) from error
-    return Attachment(name, guess_type(name), data)
+    return Attachment(parts[-1], guess_type(parts[-1]), data)
 
 
 def guess_type(name: str) -> str:

@@ -236,7 +236,7 @@ class MailClient:
         self._changed()
 
     def save_attachment(self, index: int) -> str | None:
-        """Keep a received file in « Ma clé USB »; returns the name it was saved under."""
+        """Keep a received file in « Mes documents »; returns the name it was saved under."""
         view = self._need_view()
         if view is None or not 0 <= index < len(view.attachments):
             return None

@@ -3,7 +3,10 @@
     profile.json    who (a pseudonym, never a real name), which language, which world
     journal.jsonl   what the learner did (see journal.py)
     mail/           a Maildir++ tree: inbox, .Sent, .Drafts, .Junk
-    documents/      the learner's own files ("ma clé USB")
+    documents/      the learner's own files (« Mes documents »): CV, letters, their folders
+    usb/            « Ma clé USB », a simulated USB key the learner copies files to
+    editor/         what the CV and letter editors keep between visits (cv.json, letters/)
+    trash/          the file manager's « Corbeille » (never part of a hand-in)
 
 State lives here, never only in a kernel: a page reload gives a fresh kernel, and the
 hand-in is a copy of this folder. Opening never modifies anything; creating never
@@ -58,6 +61,9 @@ PROFILE_FORMAT = 1
 """The newest profile format this Tremplin reads and the one it writes."""
 
 PROFILE, JOURNAL, MAIL, DOCUMENTS = "profile.json", "journal.jsonl", "mail", "documents"
+USB, EDITOR, TRASH = "usb", "editor", "trash"
+#: The folders a hand-in snapshot copies, beside profile.json and the journal.
+SNAPSHOT_FOLDERS = (MAIL, DOCUMENTS, USB, EDITOR)
 MAIL_FOLDERS = ("Sent", "Drafts", "Junk")
 PSEUDONYM_MAX = 40
 _PROFILE_MAX_BYTES = 1_000_000
@@ -211,7 +217,8 @@ class Workspace:
         for folder in MAIL_FOLDERS:
             if folder not in present:
                 inbox.add_folder(folder)
-        self.documents_dir.mkdir(exist_ok=True)
+        for folder in (self.documents_dir, self.usb_dir, self.editor_dir):
+            folder.mkdir(exist_ok=True)
         os.close(os.open(self.journal_path, os.O_WRONLY | os.O_CREAT | os.O_CLOEXEC, 0o666))
 
     # -- what it holds -------------------------------------------------------------------
@@ -248,6 +255,18 @@ class Workspace:
     @property
     def documents_dir(self) -> Path:
         return self._root / DOCUMENTS
+
+    @property
+    def usb_dir(self) -> Path:
+        return self._root / USB
+
+    @property
+    def editor_dir(self) -> Path:
+        return self._root / EDITOR
+
+    @property
+    def trash_dir(self) -> Path:
+        return self._root / TRASH
 
     def mailbox(self) -> mailbox.Maildir:
         """The inbox as a Maildir; its `.Sent`, `.Drafts`, `.Junk` via `get_folder`."""
@@ -313,7 +332,7 @@ class Workspace:
     def snapshot(self, dest: Path) -> Path:
         """Copy the workspace to `dest` (which must not exist) for a hand-in.
 
-        Copies profile.json, journal.jsonl, mail/ and documents/ (Maildir layout and empty
+        Copies profile.json, journal.jsonl, mail/, documents/, usb/ and editor/ (Maildir layout and empty
         folders included; symbolic links copied as links, never followed), while holding
         the journal lock so no event is half-copied. The copy is built beside `dest` and
         renamed into place, so `dest` is either complete or absent.
@@ -322,7 +341,7 @@ class Workspace:
         if dest.exists() or dest.is_symlink():
             raise WorkspaceError(t("workspace.snapshot_exists", path=dest))
         target = dest.resolve()
-        for member in (self.mail_dir, self.documents_dir):
+        for member in (self._root / name for name in SNAPSHOT_FOLDERS):
             if target == member.resolve() or member.resolve() in target.parents:
                 raise WorkspaceError(t("workspace.snapshot_inside", path=dest))
         try:
@@ -342,7 +361,7 @@ class Workspace:
                 for name in (PROFILE, JOURNAL):
                     if (self._root / name).exists():
                         shutil.copy2(self._root / name, copy_root / name)
-                for name in (MAIL, DOCUMENTS):
+                for name in SNAPSHOT_FOLDERS:
                     if (self._root / name).is_dir():
                         shutil.copytree(self._root / name, copy_root / name, symlinks=True)
             if dest.exists():
