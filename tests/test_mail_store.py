@@ -44,6 +44,14 @@ def test_listing_sorted_by_date_not_by_key(store: MailStore) -> None:
     assert first.to == ["camille@courriel.example"]
 
 
+def test_messages_of_the_same_second_are_listed_in_the_order_they_arrived(store: MailStore) -> None:
+    when = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
+    cur = store.path("Sent") / "cur"
+    (cur / "1793610000.M99P7Q1.host:2,S").write_bytes(message(1, when))  # stored first
+    (cur / "1793610000.M100000P7Q2.host:2,S").write_bytes(message(2, when))  # same second, later
+    assert [s.message_id for s in store.list("Sent")] == ["<2@site.example>", "<1@site.example>"]
+
+
 def test_world_inbox_is_listed(tmp_path: Path, world) -> None:
     workspace = Workspace.create(tmp_path / "ws", "Camille")
     workspace.seed_inbox(world.inbox_paths())

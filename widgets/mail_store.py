@@ -37,6 +37,16 @@ _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _ADDRESS = re.compile(r"[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9.-]+[A-Za-z0-9]")
 
 
+_MAILDIR_KEY = re.compile(r"^(\d+)\.M(\d+)P")
+
+
+def _arrival(key: str) -> tuple[int, int, str]:
+    """When a message was stored, from its Maildir key (« 1732870000.M52P… »: seconds then
+    microseconds, not zero-padded, so a plain string order puts M99 after M100000)."""
+    found = _MAILDIR_KEY.match(key)
+    return (int(found[1]), int(found[2]), key) if found else (0, 0, key)
+
+
 @dataclass(frozen=True)
 class Summary:
     """What a folder list shows of one message (headers only, nothing decoded beyond them)."""
@@ -241,7 +251,7 @@ class MailStore:
                 summaries.append(summarize(path, folder, key, seen))
             except FileNotFoundError:  # moved meanwhile by another tab
                 continue
-        summaries.sort(key=lambda s: (s.date or _EPOCH, s.key), reverse=True)
+        summaries.sort(key=lambda s: (s.date or _EPOCH, _arrival(s.key)), reverse=True)
         return summaries
 
     def raw(self, folder: str, key: str) -> bytes:
