@@ -13,6 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from tremplin.grading.bench_documents import TARGETS as DOCUMENT_TARGETS
 from tremplin.grading.bench_mail import TARGETS as MAIL_TARGETS
 
 LESSON = "lecons/01-chercher-des-offres.ipynb"
@@ -28,6 +29,7 @@ TARGETS: tuple[tuple[str, str, float], ...] = (
     ("kiosk_kernel_rss_mb", "≤ MB", 150.0),
     ("route_p95_ms", "≤ ms", 50.0),
     *MAIL_TARGETS,
+    *DOCUMENT_TARGETS,
 )
 #: Bounds that must be strictly below (a growth of exactly 3× is not "under 3×").
 STRICT = {"search_p95_growth_10k_to_100k"}
@@ -67,7 +69,14 @@ def verdicts(figures: dict[str, float]) -> dict[str, bool]:
 def run_bench(data_root: Path, *, runs: int = 3, progress: Callable[[str], None] = print) -> dict[str, Any]:
     """Every figure of bench.json; `data_root` holds the kiosk's default world."""
     from playwright.sync_api import sync_playwright
-    from tremplin.grading import bench_autograde, bench_kiosk, bench_mail, bench_routes, bench_search
+    from tremplin.grading import (
+        bench_autograde,
+        bench_documents,
+        bench_kiosk,
+        bench_mail,
+        bench_routes,
+        bench_search,
+    )
     from tremplin.grading.browser import launch_chromium
     from tremplin.widgets.world import World
 
@@ -97,6 +106,8 @@ def run_bench(data_root: Path, *, runs: int = 3, progress: Callable[[str], None]
         figures.update(bench_autograde.autograde_timings(grading_root, world, EPREUVE, runs=runs))
         progress("bench: courrier / mail…")
         figures.update(bench_mail.mail_figures(scratch_dir / "mail"))
+        progress("bench: documents (CV PDF/DOCX, aperçu) / documents (CV PDF/DOCX, preview)…")
+        figures.update(bench_documents.document_figures(scratch_dir / "documents"))
         progress("bench: kiosque dans chromium / kiosk in chromium…")
         with sync_playwright() as playwright:
             browser = launch_chromium(playwright)
