@@ -20,6 +20,7 @@ THEME_MODULES = (
     "tremplin.grading.employer_theme",
     "tremplin.grading.trip_theme",
     "tremplin.grading.mail_theme",
+    "tremplin.grading.documents_theme",
 )
 
 

@@ -44,6 +44,11 @@ def run(args: argparse.Namespace) -> int:
         context = load_context(args.workspace, epreuve, world=world, root=args.data)
         world = context.world
         results.extend(run_checks(context, epreuve))
+    if not args.epreuve:
+        # every document and every sent message, whatever the activity: a NIR or an IBAN anywhere fails S1
+        from tremplin.grading.checks_documents_privacy import privacy_result
+
+        results.append(privacy_result(args.workspace))
     if args.json:
         print(json.dumps({"checks": [r.to_json() for r in results]}, ensure_ascii=False, indent=2))
         return 0
