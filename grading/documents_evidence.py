@@ -1,9 +1,10 @@
 """Reading the learner's real documents for the checks: « Mes documents », « Ma clé USB », the journal.
 
-Every PDF and DOCX of documents/ and usb/ (any sub-folder; hidden names and symbolic
-links left alone, never followed) is read once through `read_back`, by content hash, and
-sorted by what its text shows: a CV (its section headings), a letter (object line,
-greeting, closing formula), a « pack » holding both (the print PDF), or something else.
+Every PDF and DOCX of documents/ and usb/ (any sub-folder; what « Mes fichiers » does not
+list, hidden or odd names and symbolic links, left alone and never followed) is read once
+through `read_back`, by content hash, and sorted by what its text shows: a CV (its section
+headings), a letter (object line, greeting, closing formula), a « pack » holding both (the
+print PDF), or something else.
 A file that cannot be read is kept with read_back's French reason, never raised. The
 journal gives the activity's `doc.export` and `files.*` events. Nothing here writes.
 """
@@ -21,6 +22,7 @@ from typing import Any
 
 from tremplin.widgets.documents import read_back
 from tremplin.widgets.documents.errors import DocumentError
+from tremplin.widgets.files_store import PLACES, place_path, valid_name
 from tremplin.widgets.geo import fold
 from tremplin.widgets.i18n import t
 
@@ -203,10 +205,8 @@ def facts_of(data: bytes, fmt: str) -> tuple[str, Facts]:
 
 
 def place_dir(workspace: Any, place: str) -> Path:
-    """documents/ or usb/ of a workspace (the usb folder may not exist yet: nothing is made)."""
-    attribute = "documents_dir" if place == DOCUMENTS else "usb_dir"
-    folder = getattr(workspace, attribute, None)
-    return Path(folder) if folder is not None else Path(workspace.root) / place
+    """documents/ or usb/ of a workspace, as « Mes fichiers » finds it (nothing is made: read only)."""
+    return place_path(workspace, PLACES[place])
 
 
 def _walk(root: Path) -> list[Path]:
@@ -214,10 +214,10 @@ def _walk(root: Path) -> list[Path]:
     if not root.is_dir() or root.is_symlink():
         return found
     for folder, dirs, files in os.walk(root, followlinks=False):
-        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and not (Path(folder) / d).is_symlink())
+        dirs[:] = sorted(d for d in dirs if valid_name(d) and not (Path(folder) / d).is_symlink())
         for name in sorted(files):
             path = Path(folder) / name
-            if name.startswith(".") or path.is_symlink() or path.suffix.lower() not in FORMATS:
+            if not valid_name(name) or path.is_symlink() or path.suffix.lower() not in FORMATS:
                 continue
             found.append(path)
             if len(found) >= MAX_FILES:

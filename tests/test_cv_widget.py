@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import json
+import os
 import re
 from datetime import UTC, datetime
 from pathlib import Path
@@ -110,6 +111,78 @@ def test_optional_details_sit_apart_and_the_photo_comes_from_documents(workspace
     editor.photo.value = "moi.png"
     assert "Permis B" in shown(editor)
     assert editor.document().contact.photo == "moi.png"
+
+
+def real_png(path: Path, colour: tuple[int, int, int]) -> None:
+    from PIL import Image
+
+    Image.new("RGB", (90, 120), colour).save(path, "PNG")
+
+
+def test_the_preview_shows_the_photo_the_export_will_embed_prepared_once(
+        workspace: Workspace, monkeypatch: pytest.MonkeyPatch) -> None:
+    import base64
+
+    from tremplin.widgets.documents import export
+
+    calls: list[str] = []
+    real_photo_for = export.photo_for
+    def counted(ws: Workspace, cv: CV) -> bytes | None:
+        calls.append(cv.contact.photo)
+        return real_photo_for(ws, cv)
+
+    monkeypatch.setattr(export, "photo_for", counted)
+    photo = workspace.documents_dir / "moi.png"
+    real_png(photo, (200, 100, 50))
+    editor = CVEditor(workspace)
+    editor.refresh_photos()
+    editor.photo.value = "moi.png"
+    embedded = base64.b64encode(real_photo_for(workspace, editor.document())).decode("ascii")
+    assert f"data:image/jpeg;base64,{embedded}" in editor.preview.html.value
+    for letters in ("A", "Al", "Ali", "Alic", "Alice"):
+        editor.contact["full_name"].value = letters
+    assert calls == ["moi.png"]  # typing reuses the prepared photo
+    real_png(photo, (10, 20, 200))
+    os.utime(photo, ns=(photo.stat().st_atime_ns, photo.stat().st_mtime_ns + 10**9))
+    editor.contact["full_name"].value = "Alice M"
+    assert calls == ["moi.png", "moi.png"] and embedded not in editor.preview.html.value
+    assert "data:image/jpeg" in editor.preview.html.value
+    editor.photo.value = ""
+    assert "<img" not in editor.preview.html.value
+
+
+def test_a_photo_the_export_would_refuse_is_said_once(workspace: Workspace) -> None:
+    (workspace.documents_dir / "abime.png").write_bytes(PNG)  # a PNG header with nothing after it
+    editor = CVEditor(workspace)
+    editor.photo.value = "abime.png"
+    assert 'role="alert"' in editor.status.widget.value and "photo" in editor.status.text
+    assert "<img" not in editor.preview.html.value
+    editor.status.say("Enregistré.")
+    editor.contact["full_name"].value = "Alice"
+    assert editor.status.text == "Enregistré."  # not repeated on every keystroke
+
+
+def test_characters_the_pdf_drops_are_named_once(editor: CVEditor) -> None:
+    editor.contact["headline"].value = "Cariste \U0001F600 ✓"
+    said = editor.status.text
+    assert "\U0001F600" in said and "✓" in said and "PDF" in said
+    assert 'role="alert"' in editor.status.widget.value
+    assert "\U0001F600" not in editor.preview.html.value  # the preview shows what the PDF will show
+    editor.status.say("Enregistré.")
+    editor.contact["headline"].value = "Cariste \U0001F600 ✓ CACES"
+    assert editor.status.text == "Enregistré."
+    editor.contact["headline"].value = "Cariste — CACES 1, 3, 5 « é » 12 €"
+    editor.status.say("Enregistré.")
+    editor.summary.value = "Rigoureuse."
+    assert editor.status.text == "Enregistré."  # nothing left to warn about
+
+
+def test_the_preview_stays_in_view_beside_the_form(editor: CVEditor) -> None:
+    style = editor.widget.children[0]
+    assert "position: sticky" in style.value and "tremplin-editor-preview" in style.value
+    assert "tremplin-editor-preview" in editor.preview.widget._dom_classes
+    assert editor.preview.widget.layout.align_self == "flex-start"
+    assert style not in editor.preview.widget.children  # not inside the preview, whose text is read
 
 
 def test_template_choice_changes_the_preview(editor: CVEditor) -> None:

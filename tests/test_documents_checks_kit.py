@@ -208,6 +208,25 @@ def test_files_are_sorted_by_what_their_text_shows(learner_workspace: Workspace,
         "Chargement et arrimage"]
 
 
+def test_the_evidence_reads_what_mes_fichiers_lists_and_nothing_else(learner_workspace: Workspace,
+                                                                       world) -> None:
+    """The checks see the files « Mes fichiers » shows: hidden or odd names and links are left alone."""
+    learner = Learner(learner_workspace, world, CV_EPREUVE)
+    cv_pdf, _docx = learner.both("cv", good_cv(learner.scenario))
+    documents = learner_workspace.documents_dir
+    data = (documents / cv_pdf).read_bytes()
+    for odd in (".cache/cv.pdf", "cv\u202e.pdf", "Dossier\u0007/cv.pdf", "x" * 121 + ".pdf"):
+        (documents / odd).parent.mkdir(parents=True, exist_ok=True)
+        (documents / odd).write_bytes(data)
+    (documents / "lien.pdf").symlink_to(documents / cv_pdf)
+    listed = {item.path for item in FilesStore(learner_workspace).files("documents", ".pdf")}
+    assert {doc.path for doc in scan(learner_workspace) if doc.fmt == "pdf"} == listed == {cv_pdf}
+    usb = learner_workspace.usb_dir
+    if usb.exists():
+        usb.rmdir()
+    assert scan(learner_workspace, "usb") == [] and not usb.exists()  # reading makes no folder
+
+
 # -- spelling ------------------------------------------------------------------------------------------
 
 

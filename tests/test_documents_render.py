@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import io
 import zipfile
+from xml.etree import ElementTree
 
 import docx
 import pytest
+from PIL import Image
 from pypdf import PdfReader, PdfWriter
 from tremplin.widgets.documents import read_back
 from tremplin.widgets.documents.errors import DocumentError
-from tremplin.widgets.documents.layout import cv_blocks, letter_blocks
+from tremplin.widgets.documents.layout import cv_blocks, letter_blocks, prepare_photo
 from tremplin.widgets.documents.model import CV, Contact, Entry, Letter
 from tremplin.widgets.documents.render_docx import render_docx
 from tremplin.widgets.documents.render_html import render_html
@@ -91,6 +93,38 @@ def test_metadata_name_no_author(files):
         core = read_back.docx_metadata(files["docx", template])
         assert core["author"] == core["last_modified_by"] == core["comments"] == ""
         assert core["title"] == "CV – Cariste"
+
+
+def _photo() -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (60, 80), (200, 120, 40)).save(out, "PNG")
+    return prepare_photo(out.getvalue())
+
+
+@pytest.mark.parametrize("photo", [False, True])
+def test_docx_package_keeps_nothing_of_python_docx_template(files, photo):
+    """S1 « métadonnées propres » at every level: app.xml neutral, no thumbnail, no template leftovers."""
+    data = (render_docx(cv_blocks(two_page_cv()), title="CV – Cariste", photo=_photo()) if photo
+            else files["docx", "classique"])
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        names = set(archive.namelist())
+        app = ElementTree.fromstring(archive.read("docProps/app.xml"))
+        package_rels = archive.read("_rels/.rels").decode("utf-8")
+        settings = archive.read("word/settings.xml").decode("utf-8")
+        everything = b" ".join(archive.read(name) for name in names if not name.startswith("word/media/"))
+    ns = "{http://schemas.openxmlformats.org/officeDocument/2006/extended-properties}"
+    assert app.findtext(f"{ns}Application") == "Tremplin"
+    assert [child.tag.removeprefix(ns) for child in app if child.tag.removeprefix(ns) in
+            ("Template", "Company", "Manager", "AppVersion", "TotalTime", "Pages", "Words")] == []
+    assert not any("thumbnail" in name or name.startswith("customXml/") for name in names)
+    assert "thumbnail" not in package_rels and "extended-properties" in package_rels
+    assert "savePreviewPicture" not in settings
+    for leftover in (b"Macintosh", b"Microsoft Macintosh Word", b"Normal.dotm", b"python-docx"):
+        assert leftover not in everything
+    assert any(name.startswith("word/media/") for name in names) == photo
+    reopened = docx.Document(io.BytesIO(data))
+    assert reopened.core_properties.title == "CV – Cariste"
+    assert "Expérience professionnelle" in read_back.docx_text(data)
 
 
 def _pdf_fonts(data: bytes) -> set[str]:

@@ -7,6 +7,7 @@ import hashlib
 import io
 import json
 import os
+import shutil
 import zipfile
 from pathlib import Path
 
@@ -215,6 +216,25 @@ def test_a_damaged_trash_index_loses_nothing(store, learner_workspace, damage):
         assert fresh.notices and "abîmée" in fresh.notices[0]
         assert list(fresh.trash_dir.glob("index.json.damaged-*"))
     assert fresh.empty_trash() == 0
+
+
+def test_the_trash_folder_is_the_truth_and_the_index_a_note_beside_it(store, learner_workspace):
+    """files_trash.Trash: a thing without an entry gets one; an entry whose thing is gone is dropped;
+    what the store did not put there is left alone."""
+    from tremplin.widgets.files_trash import Trash
+
+    assert isinstance(store.trash, Trash) and store.trash.folder == store.trash_dir
+    gone = store.delete("documents", "notes/lettre.pdf")
+    (store.trash_dir / "20260101-000000-abcdef").mkdir()
+    (store.trash_dir / "20260101-000000-abcdef" / "oublie.pdf").write_bytes(pdf_bytes("Oublié"))
+    (store.trash_dir / "not an id").mkdir()
+    (store.trash_dir / "not an id" / "x.pdf").write_bytes(b"%PDF")
+    shutil.rmtree(store.trash_dir / gone)
+    assert [item.name for item in store.trash_items()] == ["oublie.pdf"]
+    assert store.restore("20260101-000000-abcdef") == ("documents", "oublie.pdf")
+    assert (learner_workspace.documents_dir / "oublie.pdf").read_bytes() == pdf_bytes("Oublié")
+    assert (store.trash_dir / "not an id" / "x.pdf").exists()
+    assert json.loads((store.trash_dir / "index.json").read_text(encoding="utf-8"))["items"] == []
 
 
 def test_empty_trash_deletes_for_good(store):

@@ -179,6 +179,20 @@ def test_print_my_application_makes_one_a4_pdf(page, learner_workspace):
     assert recorded["path"] == made.name and recorded["context"] == "ranger-sauvegarder-imprimer"
 
 
+def test_print_adds_a_third_document_when_chosen(page, learner_workspace):
+    (learner_workspace.documents_dir / "Diplome_CAP.pdf").write_bytes(pdf_bytes("Diplome de Camille"))
+    page.print_button.click()
+    assert page.other_choice.value == ""  # nothing more unless the learner asks
+    page.other_choice.value = "Diplome_CAP.pdf"
+    page.name_text.value = "Dossier_complet.pdf"
+    page.confirm_button.click()
+    made = learner_workspace.documents_dir / "Dossier_complet.pdf"
+    texts = [sheet.extract_text() for sheet in PdfReader(io.BytesIO(made.read_bytes())).pages]
+    assert len(texts) == 3 and "Diplome de Camille" in texts[2]
+    assert learner_workspace.events(kind="files.print_pack")[-1].data["files"] == [
+        "MARTIN_Camille_CV.pdf", "MARTIN_Camille_Lettre.pdf", "Diplome_CAP.pdf"]
+
+
 def test_print_refuses_a_damaged_pdf_in_french(page, learner_workspace):
     docs = learner_workspace.documents_dir
     (docs / "MARTIN_Camille_Lettre.pdf").write_bytes(b"%PDF-1.4\n garbage, no pages")

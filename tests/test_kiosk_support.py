@@ -146,13 +146,27 @@ def start_kiosk(
     raise AssertionError(f"the kiosk did not start:\n{kiosk.output()[-3000:]}")
 
 
-def start_real_kiosk(tmp: Path, world_dir: Path, epreuves: tuple[str, ...] = ()) -> Kiosk:
-    """The kit's real pages on a data root that links `world_dir`; `epreuves` are released
+def served_pages(tmp: Path, pages: tuple[str, ...]) -> Path:
+    """A copy of the kit's notebooks folder with its template, its home page and only `pages`
+    (paths like « lecons/06-….ipynb »): each served page preheats a kernel, and the kit's 28
+    starting at once keep a 2-core machine busy long enough to time a browser test out."""
+    from tremplin import NOTEBOOKS_DIR
+
+    served = tmp / "notebooks"
+    shutil.copytree(Path(NOTEBOOKS_DIR) / "voila", served / "voila")
+    for page in ("accueil.ipynb", *pages):
+        (served / page).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(Path(NOTEBOOKS_DIR) / page, served / page)
+    return served
+
+
+def start_real_kiosk(
+    tmp: Path, world_dir: Path, pages: tuple[str, ...], epreuves: tuple[str, ...] = ()
+) -> Kiosk:
+    """The kit's real `pages` on a data root that links `world_dir`; `epreuves` are released
     through nbgrader's exchange first, so they can be handed in."""
     from tremplin.grading.course import CourseLayout, init_course, open_course
     from tremplin.grading.exchange import release_epreuves
-
-    from tremplin import NOTEBOOKS_DIR
 
     data = tmp / "data"
     data.mkdir()
@@ -161,7 +175,7 @@ def start_real_kiosk(tmp: Path, world_dir: Path, epreuves: tuple[str, ...] = ())
         layout = CourseLayout.under(data)
         init_course(layout, epreuves=list(epreuves))
         release_epreuves(open_course(layout.course_dir), list(epreuves), progress=lambda _l: None)
-    return start_kiosk(tmp, notebooks=NOTEBOOKS_DIR, data=data)
+    return start_kiosk(tmp, notebooks=served_pages(tmp, pages), data=data)
 
 
 def verify(page, shows: str) -> str:

@@ -21,7 +21,7 @@ EPREUVE = "epreuves/chercher-offres.ipynb"
 @pytest.fixture(scope="module")
 def kiosk(tmp_path_factory: pytest.TempPathFactory, data_root: Path) -> Iterator[Kiosk]:
     server = start_real_kiosk(tmp_path_factory.mktemp("lesson-browser"), data_root / "world",
-                              epreuves=("chercher-offres",))
+                              (LESSON, EPREUVE), epreuves=("chercher-offres",))
     yield server
     server.stop()
 

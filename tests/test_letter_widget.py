@@ -139,6 +139,13 @@ def test_markup_in_a_paragraph_stays_text(editor: LetterEditor) -> None:
     assert "comme du texte" in editor.status.text
 
 
+def test_characters_the_pdf_drops_are_named_in_the_letter_too(editor: LetterEditor) -> None:
+    editor.chooser.value = editor.chooser.options[1][1]
+    editor.fields["me"].value = "J'aime conduire \u2605 et ranger."
+    assert "\u2605" in editor.status.text and 'role="alert"' in editor.status.widget.value
+    assert "\u2605" not in editor.preview.html.value and "ranger" in editor.preview.html.value
+
+
 def test_a_damaged_saved_letter_opens_what_can_be_read(workspace: Workspace, editor: LetterEditor) -> None:
     folder = workspace.root / "editor" / "letters"
     folder.mkdir(parents=True, exist_ok=True)

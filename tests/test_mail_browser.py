@@ -29,7 +29,7 @@ button = exact_button
 
 @pytest.fixture(scope="module")
 def kiosk(tmp_path_factory: pytest.TempPathFactory, data_root: Path) -> Iterator[Kiosk]:
-    server = start_real_kiosk(tmp_path_factory.mktemp("mail-journey"), data_root / "world")
+    server = start_real_kiosk(tmp_path_factory.mktemp("mail-journey"), data_root / "world", (LESSON,))
     yield server
     server.stop()
 

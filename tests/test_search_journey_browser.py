@@ -25,7 +25,8 @@ TRIP = "lecons/05-preparer-le-trajet.ipynb"
 
 @pytest.fixture(scope="module")
 def kiosk(tmp_path_factory: pytest.TempPathFactory, data_root: Path) -> Iterator[Kiosk]:
-    server = start_real_kiosk(tmp_path_factory.mktemp("journey"), data_root / "world")
+    server = start_real_kiosk(tmp_path_factory.mktemp("journey"), data_root / "world",
+                              (COMPARE, SCAMS, EMPLOYER, TRIP))
     yield server
     server.stop()
 
@@ -62,7 +63,8 @@ def test_search_compare_shortlist_and_find_again(kiosk: Kiosk, browser, world) -
         timeout=WIDGETS_TIMEOUT_MS)
     compare.nth(1).click()
     page.get_by_text("côte à côte").first.wait_for(timeout=WIDGETS_TIMEOUT_MS)
-    assert page.locator("table").filter(has_text="Employeur").count() >= 1
+    # the table is drawn after the text that announces it: wait for it rather than count at once
+    page.locator("table").filter(has_text="Employeur").first.wait_for(timeout=WIDGETS_TIMEOUT_MS)
 
     save = exact_button(page, "Enregistrer")
     for nth in (0, 1):

@@ -28,6 +28,7 @@ from tremplin.widgets.documents.model import (
 from tremplin.widgets.editor_parts import (
     EditorBase,
     EntryList,
+    PreviewPhoto,
     editor_dir,
     esc,
     fail_message,
@@ -85,6 +86,7 @@ class CVEditor(EditorBase):
 
     def __init__(self, workspace: Any, journal: Any = None) -> None:
         super().__init__(workspace, journal)
+        self.photo_cache = PreviewPhoto(workspace)
         self.contact = {name: self._row(name) for name in CONTACT_FIELDS}
         self.optional = {name: self._row(name) for name in OPTIONAL_FIELDS}
         self.photo_refresh = refresh_button(t("editors.refresh_photos_tip"), self.refresh_photos)
@@ -115,7 +117,7 @@ class CVEditor(EditorBase):
         return w.VBox([heading(t("editors.cv_heading"), t("editors.cv_intro"), level=3),
                        w.HBox([self.upload, w.HTML(f"<p>{esc(t('editors.cv_import_help'))}</p>")])])
 
-    def _form(self) -> w.Accordion:
+    def _form(self) -> w.VBox:
         optional = w.VBox(
             [heading(t("editors.optional_heading"), t("editors.optional_why")),
              w.HBox([self.photo, self.photo_refresh]),
@@ -132,9 +134,11 @@ class CVEditor(EditorBase):
                                                  *self.lists.values()])),
             (t("editors.section_template"), w.VBox([heading("", t("editors.template_help")), self.template])),
         ]
-        accordion = w.Accordion(children=[box for _title, box in sections],
-                                titles=tuple(title for title, _box in sections), selected_index=0)
-        return accordion
+        # Sections under real headings, always open: ipywidgets' Accordion headers are bare <div>s that
+        # neither a keyboard nor a screen reader can open.
+        form = w.VBox([part for title, box in sections for part in (heading(title, level=3), box)])
+        form.add_class("tremplin-cv-form")
+        return form
 
     # -- the form and the CV --------------------------------------------------------------------
 
@@ -188,6 +192,9 @@ class CVEditor(EditorBase):
 
     def blocks(self, document: CV) -> list[Any]:
         return cv_blocks(document)
+
+    def preview_photo(self, document: CV) -> tuple[bytes | None, str]:
+        return self.photo_cache.get(document)
 
     def to_json(self, document: CV) -> dict[str, Any]:
         return cv_to_json(document)

@@ -23,6 +23,7 @@ from typing import Any
 import ipywidgets as w
 from tremplin.widgets.documents import export as exporter
 from tremplin.widgets.documents.errors import DocumentError
+from tremplin.widgets.documents.layout import unprintable
 from tremplin.widgets.documents.model import LINE_MAX, TEXT_MAX, Entry, save_json_atomic, write_atomic
 from tremplin.widgets.documents.render_html import render_html
 from tremplin.widgets.errors import TremplinError
@@ -36,6 +37,19 @@ MAX_FOLDERS = 300
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
 _MARKUP = re.compile(r"<[^>]*>|&[#\w]+;")
 _STYLE = {"description_width": "12em"}
+#: Keeps the preview in view beside the form on a wide screen (plain CSS, no script): ipywidgets'
+#: boxes scroll their own content (overflow: auto), which would pin the preview inside its row
+#: only, so the boxes around it let it overflow; a preview taller than the window scrolls inside.
+PREVIEW_CSS = """<style>
+.jupyter-widget-box:has(.tremplin-editor-preview), .jp-OutputArea-output:has(.tremplin-editor-preview) {
+  overflow: visible;
+}
+@media (min-width: 1000px) {
+  .jupyter-widget-box.tremplin-editor-preview {
+    position: sticky; top: 0; max-height: 100vh; overflow-y: auto;
+  }
+}
+</style>"""
 
 
 def editor_dir(workspace: Any) -> Path:
@@ -64,6 +78,23 @@ def input_notes(values: list[tuple[str, int]]) -> list[str]:
     if any(_MARKUP.search(value) for value, _limit in values):
         notes.append(t("editors.note_markup"))
     return notes
+
+
+def _strings(value: Any) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        value = list(value.values())
+    return [text for item in value for text in _strings(item)] if isinstance(value, list) else []
+
+
+def unprintable_notes(data: dict[str, Any]) -> list[str]:
+    """A French note naming the characters of a document (its JSON) that the PDF will leave out."""
+    dropped = unprintable("\n".join(_strings(data)))
+    if not dropped:
+        return []
+    shown = " ".join(char if char.isprintable() else f"U+{ord(char):04X}" for char in sorted(dropped)[:8])
+    return [t("editors.note_unprintable", chars=shown)]
 
 
 # -- form rows ----------------------------------------------------------------------------------
@@ -215,19 +246,54 @@ class EntryList:
 
 
 class Preview:
-    """The live preview: the document's blocks rendered to escaped HTML."""
+    """The live preview: the document's blocks rendered to escaped HTML, kept in view while typing."""
 
     def __init__(self) -> None:
         self.html = w.HTML()
         self.widget = w.VBox([heading(t("editors.preview_heading"), t("editors.preview_help")), self.html],
-                             layout=w.Layout(min_width="22em", flex="1 1 28em"))
+                             layout=w.Layout(min_width="18em", flex="1 1 22em", align_self="flex-start"))
         self.widget.add_class("tremplin-editor-preview")
+        self.style = w.HTML(PREVIEW_CSS)
 
-    def show(self, blocks: list[Any], template: str) -> None:
+    def show(self, blocks: list[Any], template: str, photo: bytes | None = None) -> None:
         try:
-            self.html.value = render_html(blocks, template)
+            self.html.value = render_html(blocks, template, photo=photo)
         except TremplinError as error:
             self.html.value = f'<p role="alert">{esc(error)}</p>'
+
+
+def _version(path: Path) -> tuple[int, int] | None:
+    try:
+        info = path.stat()
+    except (OSError, ValueError):
+        return None
+    return info.st_size, info.st_mtime_ns
+
+
+class PreviewPhoto:
+    """The CV photo as the export will embed it (export.photo_for), prepared once per version.
+
+    Preparing a photo (Pillow) takes tens of milliseconds; the key (name, size, modification
+    time) costs one stat, so typing stays a few milliseconds. `problem` is the French reason
+    when the photo cannot be used (the export would refuse it too).
+    """
+
+    def __init__(self, workspace: Any) -> None:
+        self.workspace = workspace
+        self.key: tuple[Any, ...] | None = None
+        self.data: bytes | None = None
+        self.problem = ""
+
+    def get(self, cv: Any) -> tuple[bytes | None, str]:
+        name = str(cv.contact.photo or "").strip()
+        key = (name, _version(Path(self.workspace.documents_dir) / name)) if name else None
+        if key != self.key:
+            self.key = key
+            try:
+                self.data, self.problem = exporter.photo_for(self.workspace, cv), ""
+            except TremplinError as error:
+                self.data, self.problem = None, str(error)
+        return self.data, self.problem
 
 
 # -- saving -------------------------------------------------------------------------------------
@@ -427,6 +493,10 @@ class EditorBase:
     def export_notes(self, document: Any) -> list[str]:
         return []
 
+    def preview_photo(self, document: Any) -> tuple[bytes | None, str]:
+        """(the photo the export will embed, French problem or "")."""
+        return None, ""
+
     # shared behaviour
     def observe(self, *widgets: w.Widget) -> None:
         for widget in widgets:
@@ -437,9 +507,11 @@ class EditorBase:
         if self.filling:
             return
         document = self.document()
-        self.preview.show(self.blocks(document), document.template)
+        photo, problem = self.preview_photo(document)
+        self.preview.show(self.blocks(document), document.template, photo)
         self.export_row.suggest(self.kind, document, self.job(document))
-        notes = input_notes(self.raw_values())
+        notes = [*input_notes(self.raw_values()), *unprintable_notes(self.to_json(document)),
+                 *([problem] if problem else [])]
         if notes != self.notes:
             self.notes = notes
             if notes:
@@ -484,6 +556,6 @@ class EditorBase:
 
     def layout(self, form: w.Widget, intro: w.Widget) -> w.VBox:
         side = w.VBox([form, self.save_button, self.export_row.widget],
-                      layout=w.Layout(min_width="22em", flex="1 1 34em"))
-        return w.VBox([intro, self.status.widget,
-                       w.HBox([side, self.preview.widget], layout=w.Layout(flex_flow="row wrap"))])
+                      layout=w.Layout(min_width="20em", flex="1 1 26em"))
+        row = w.HBox([side, self.preview.widget], layout=w.Layout(flex_flow="row wrap"))
+        return w.VBox([self.preview.style, intro, self.status.widget, row])

@@ -4,7 +4,8 @@ Learners practise ranger, copier, supprimer, retrouver on real files, and the ch
 same files and journal events. Every path is a relative POSIX path inside one place, resolved
 and refused when it would leave it (`..`, absolute, symbolic link, hidden name); nothing is
 overwritten unless the learner asked; every write goes to a temporary file, is fsynced, then
-put in place. Deleting moves to `trash/` with an index saying where each thing came from.
+put in place. Deleting moves to `trash/` (files_trash.Trash), with an index saying where each
+thing came from.
 """
 
 from __future__ import annotations
@@ -14,7 +15,6 @@ import errno
 import functools
 import hashlib
 import io
-import json
 import os
 import re
 import secrets
@@ -26,13 +26,17 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from tremplin.widgets.documents.model import write_atomic
 from tremplin.widgets.errors import TremplinError
 from tremplin.widgets.i18n import t
 
-__all__ = ["PLACES", "CopyResult", "FilesError", "FilesStore", "Item", "TrashItem", "place_dir", "write_copy"]
+if TYPE_CHECKING:
+    from tremplin.widgets.files_trash import Trash
+
+__all__ = ["PLACES", "CopyResult", "FilesError", "FilesStore", "Item", "TrashItem", "join_path", "place_dir",
+           "place_path", "valid_name", "write_copy"]
 
 #: The two places a learner sees, and the Workspace property that gives each folder.
 PLACES = {"documents": "documents_dir", "usb": "usb_dir"}
@@ -43,8 +47,6 @@ READ_MAX_BYTES = 25 * 1024 * 1024
 ZIP_MAX_BYTES = 50 * 1024 * 1024
 ZIP_MAX_FILES = 2000
 WALK_MAX = 5000
-INDEX = "index.json"
-_TRASH_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 _NUMBERED = re.compile(r"^(.*) \((\d+)\)$")
 _FORBIDDEN_CATEGORIES = {"Cc", "Cf", "Zl", "Zp", "Cs", "Co"}
 _NOT_ON_USB_KEYS = re.compile(r'[:*?"<>|]')
@@ -88,13 +90,18 @@ class TrashItem:
     deleted_at: str
 
 
-def place_dir(workspace: Any, attribute: str) -> Path:
-    """A workspace folder (documents_dir, usb_dir, trash_dir), made when missing.
+def place_path(workspace: Any, attribute: str) -> Path:
+    """A workspace folder (documents_dir, usb_dir, trash_dir), made or not: the grading reads it too.
 
     Falls back to `<root>/usb` and `<root>/trash` while Workspace lacks the property.
     """
     folder = getattr(workspace, attribute, None)
-    path = Path(folder) if folder is not None else Path(workspace.root) / _FALLBACK[attribute]
+    return Path(folder) if folder is not None else Path(workspace.root) / _FALLBACK[attribute]
+
+
+def place_dir(workspace: Any, attribute: str) -> Path:
+    """A workspace folder as place_path gives it, made when missing."""
+    path = place_path(workspace, attribute)
     path.mkdir(parents=True, exist_ok=True)
     return path
 
@@ -163,7 +170,8 @@ def numbered(name: str, number: int) -> str:
     return f"{stem} ({number}){suffix}"
 
 
-def _join(folder: str, name: str) -> str:
+def join_path(folder: str, name: str) -> str:
+    """`name` inside the relative folder `folder` (checked), as a relative POSIX path."""
     parts = split_path(folder)
     return "/".join((*parts, name))
 
@@ -221,15 +229,6 @@ def file_sha256(path: Path, *, from_disk: bool = False) -> str:
         for block in iter(lambda: handle.read(1024 * 1024), b""):
             digest.update(block)
     return digest.hexdigest()
-
-
-def _tree_size(path: Path) -> int:
-    if not path.is_dir():
-        return path.lstat().st_size
-    total = 0
-    for folder, _dirs, files in os.walk(path):
-        total += sum((Path(folder) / name).lstat().st_size for name in files)
-    return total
 
 
 def _move_across(source: Path, target: Path) -> None:
@@ -413,7 +412,7 @@ class FilesStore:
             raise FilesError(t("files.name_taken", name=clean))
         target.mkdir()
         fsync_dir(parent)
-        path = _join(folder, clean)
+        path = join_path(folder, clean)
         self._record("files.mkdir", {"place": place, "path": path})
         return path
 
@@ -515,7 +514,7 @@ class FilesStore:
                 write_atomic(destination / candidate, bytes(data), replace=False)
             except FileExistsError:
                 continue
-            path = _join(folder, candidate)
+            path = join_path(folder, candidate)
             self._record("files.upload", {"place": place, "path": path})
             return path
         raise FilesError(t("files.name_taken", name=name))
@@ -565,137 +564,37 @@ class FilesStore:
             self._record("files.download", {"place": place, "path": shown, "zip": True})
         return buffer.getvalue()
 
-    # -- the trash -------------------------------------------------------------------------------------
+    # -- the trash (kept by files_trash.Trash) ------------------------------------------------------
+
+    @functools.cached_property
+    def trash(self) -> Trash:
+        from tremplin.widgets.files_trash import Trash  # files_trash builds on this module's rules
+
+        return Trash(self)
 
     @_friendly
     def delete(self, place: str, path: str) -> str:
         """Move a file or folder to the trash; returns its trash id (restore puts it back)."""
-        source = self.resolve(place, path)
-        rel = self._item(place, source).path
-        index = self._index()
-        trash_id = f"{datetime.now(UTC):%Y%m%d-%H%M%S}-{secrets.token_hex(3)}"
-        holder = self.trash_dir / trash_id
-        holder.mkdir()
-        entry = {"id": trash_id, "name": source.name, "place": place, "path": rel, "is_dir": source.is_dir(),
-                 "size": _tree_size(source), "deleted_at": datetime.now(UTC).isoformat(timespec="seconds")}
-        try:
-            move_path(source, holder / source.name)
-        except OSError:
-            holder.rmdir()
-            raise
-        index[trash_id] = entry
-        self._save_index(index)
-        self._record("files.delete", {"place": place, "path": rel, "trash_id": trash_id})
-        return trash_id
+        return self.trash.put(place, path)
 
     @_friendly
     def trash_items(self) -> list[TrashItem]:
         """What the trash holds, newest first (a damaged index is rebuilt, files are never lost)."""
-        items = [TrashItem(**entry) for entry in self._index().values()]
-        return sorted(items, key=lambda item: (item.deleted_at, item.id), reverse=True)
+        return self.trash.items()
 
     @_friendly
     def restore(self, trash_id: str) -> tuple[str, str]:
         """Put a trashed thing back where it was (its folder remade if needed); returns (place, path)."""
-        if not isinstance(trash_id, str) or not _TRASH_ID.match(trash_id):
-            raise FilesError(t("files.not_in_trash"))
-        index = self._index()
-        entry = index.get(trash_id)
-        if entry is None:
-            raise FilesError(t("files.not_in_trash"))
-        place, parts = entry["place"], split_path(entry["path"])
-        held = self.trash_dir / trash_id / entry["name"]
-        folder = self._make_folders(place, parts[:-1])
-        destination = self.resolve(place, folder, root_ok=True)
-        for number in range(1, 1000):
-            name = entry["name"] if number == 1 else check_component(numbered(entry["name"], number))
-            try:
-                move_path(held, destination / name)
-            except FileExistsError:
-                continue
-            break
-        else:
-            raise FilesError(t("files.name_taken", name=entry["name"]))
-        shutil.rmtree(self.trash_dir / trash_id, ignore_errors=True)
-        del index[trash_id]
-        self._save_index(index)
-        path = _join(folder, name)
-        self._record("files.restore", {"place": place, "path": path})
-        return place, path
+        return self.trash.restore(trash_id)
 
     @_friendly
     def empty_trash(self) -> int:
         """Delete for good everything in the trash; returns how many things were removed."""
-        index = self._index()
-        for trash_id in index:
-            shutil.rmtree(self.trash_dir / trash_id, ignore_errors=True)
-        self._save_index({})
-        return len(index)
-
-    def _make_folders(self, place: str, parts: tuple[str, ...]) -> str:
-        """Remake the folders of a restored thing's old place when they are gone."""
-        done: list[str] = []
-        for part in parts:
-            directory = self.resolve(place, "/".join(done), root_ok=True) / part
-            if directory.is_symlink() or (directory.exists() and not directory.is_dir()):
-                break  # something else took that name: restore next to it instead
-            directory.mkdir(exist_ok=True)
-            done.append(part)
-        return "/".join(done)
-
-    def _index(self) -> dict[str, dict[str, Any]]:
-        """trash/index.json checked against trash/: entries for things gone are dropped, things
-        without a valid entry get one (back to the top of Mes documents). A damaged index is
-        kept as index.json.damaged-<time> and a French notice is added to `notices`."""
-        trash = self.trash_dir
-        path = trash / INDEX
-        raw: Any = {}
-        if path.exists():
-            try:
-                raw = json.loads(path.read_text(encoding="utf-8"))
-                entries = {e["id"]: e for e in raw["items"] if isinstance(e, dict) and "id" in e}
-            except (ValueError, KeyError, TypeError, UnicodeDecodeError):
-                entries = {}
-                kept = trash / f"{INDEX}.damaged-{datetime.now(UTC):%Y%m%dT%H%M%S}-{secrets.token_hex(2)}"
-                os.replace(path, kept)
-                self.notices.append(t("files.trash_index_damaged"))
-        else:
-            entries = {}
-        index: dict[str, dict[str, Any]] = {}
-        for holder in sorted(trash.iterdir()):
-            if holder.name == INDEX or not _TRASH_ID.match(holder.name) or not holder.is_dir() \
-                    or holder.is_symlink():
-                continue
-            inside = [child for child in holder.iterdir() if not child.is_symlink()]
-            if len(inside) != 1 or not _valid(inside[0].name):
-                continue  # not something this store put there: left untouched
-            index[holder.name] = _trash_entry(holder.name, inside[0], entries.get(holder.name))
-        if index != entries:
-            self._save_index(index)
-        return index
-
-    def _save_index(self, index: dict[str, dict[str, Any]]) -> None:
-        content = json.dumps({"format": 1, "items": list(index.values())}, ensure_ascii=False, indent=2)
-        write_atomic(self.trash_dir / INDEX, (content + "\n").encode("utf-8"), replace=True)
+        return self.trash.empty()
 
 
-def _trash_entry(trash_id: str, held: Path, entry: dict[str, Any] | None) -> dict[str, Any]:
-    """A trash entry that can be trusted: the recorded one when it fits, else rebuilt."""
-    try:
-        if entry is None:
-            raise ValueError
-        place, path = entry["place"], entry["path"]
-        if place not in PLACES or not isinstance(path, str) or split_path(path)[-1] != held.name:
-            raise ValueError
-        return {"id": trash_id, "name": held.name, "place": place, "path": path, "is_dir": held.is_dir(),
-                "size": int(entry.get("size", 0)), "deleted_at": str(entry.get("deleted_at", ""))}
-    except (ValueError, KeyError, TypeError, IndexError, FilesError):
-        modified = datetime.fromtimestamp(held.lstat().st_mtime, UTC).isoformat(timespec="seconds")
-        return {"id": trash_id, "name": held.name, "place": "documents", "path": held.name,
-                "is_dir": held.is_dir(), "size": _tree_size(held), "deleted_at": modified}
-
-
-def _valid(name: str) -> bool:
+def valid_name(name: str) -> bool:
+    """Whether a name on disk is one the learner is shown (see check_component)."""
     try:
         check_component(name)
     except FilesError:
@@ -706,7 +605,7 @@ def _valid(name: str) -> bool:
 def _shown(entry: os.DirEntry[str]) -> bool:
     """Listed to the learner: a regular file or a folder (never a link) with an acceptable name."""
     kind_ok = entry.is_dir(follow_symlinks=False) or entry.is_file(follow_symlinks=False)
-    return kind_ok and _valid(entry.name)
+    return kind_ok and valid_name(entry.name)
 
 
 def _zip_time(path: Path) -> tuple[int, int, int, int, int, int]:

@@ -140,6 +140,7 @@ class FilesWidget:
         self.upload.observe(self._uploaded, names="value")
         self.cv_choice = w.Dropdown(description=t("files.print_cv"), layout=w.Layout(width="60%"))
         self.letter_choice = w.Dropdown(description=t("files.print_letter"), layout=w.Layout(width="60%"))
+        self.other_choice = w.Dropdown(description=t("files.print_other"), layout=w.Layout(width="60%"))
         self.results = w.Select(description=t("files.search_results"), rows=5, layout=w.Layout(width="95%"))
         self.confirm_button = w.Button(description=t("files.confirm"), button_style="primary", icon="check")
         self.confirm_button.on_click(lambda _b: self.confirm())
@@ -445,14 +446,18 @@ class FilesWidget:
         self.cv_choice.value = next((p for _l, p in options if "cv" in p.lower()), options[0][1])
         self.letter_choice.options = [(t("files.print_no_letter"), ""), *options]
         self.letter_choice.value = next((p for _l, p in options if "lettre" in p.lower()), "")
+        self.other_choice.options = [(t("files.print_no_other"), ""), *options]
+        self.other_choice.value = ""
         self.name_text.value = t("files.print_default_name")
-        self._ask(t("files.form_print"), [self.cv_choice, self.letter_choice, self.name_text], "print",
-                  self.print_pack)
+        choices = [self.cv_choice, self.letter_choice, self.other_choice, self.name_text]
+        self._ask(t("files.form_print"), choices, "print", self.print_pack)
         self.name_text.description = t("files.print_name")
 
     def print_pack(self) -> None:
-        """CV then letter in one A4 PDF in Mes documents (documents.print_pack records the event)."""
-        files = [path for path in (self.cv_choice.value, self.letter_choice.value) if path]
+        """CV, letter, then another document if chosen (a diploma, a certificate…) in one A4 PDF in
+        Mes documents (documents.print_pack records the event)."""
+        chosen = (self.cv_choice.value, self.letter_choice.value, self.other_choice.value)
+        files = list(dict.fromkeys(path for path in chosen if path))
         name = self.name_text.value
 
         def build() -> Path:

@@ -3,7 +3,11 @@
 Text is set as runs, so markup typed by the learner stays literal. Bullets use Word's own
 « List Bullet » style (a learner who edits the file gets real bullets). The core
 properties carry a title and nothing about who made the file: author and last editor are
-empty, python-docx's own defaults (author, comments) are cleared.
+empty, python-docx's own defaults (author, comments) are cleared. Its template's leftovers
+go too: the extended properties (docProps/app.xml said « Microsoft Macintosh Word » with a
+template name) are rewritten to a neutral Application « Tremplin », and the template's
+thumbnail picture (with the setting that asks Word to save one) and its empty bibliography
+store are dropped, so a learner who inspects their file finds only what they wrote.
 """
 
 from __future__ import annotations
@@ -14,6 +18,10 @@ from datetime import UTC, datetime
 
 from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT
+from docx.opc.constants import CONTENT_TYPE as CT
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.opc.packuri import PackURI
+from docx.opc.part import Part
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
@@ -35,6 +43,17 @@ _LOOKS = {
 _BODY_SIZE = 10.5
 _SIZES = {"name": 22, "headline": 13, "heading": 13, "contact": 10}
 _BOLD = {"name", "headline", "heading", "entry", "subject"}
+#: docProps/app.xml as Tremplin writes it: the application's name and nothing else to tell.
+APP_XML = (
+    b"<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
+    b'<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties" '
+    b'xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes">'
+    b"<Application>Tremplin</Application><DocSecurity>0</DocSecurity><ScaleCrop>false</ScaleCrop>"
+    b"<LinksUpToDate>false</LinksUpToDate><SharedDoc>false</SharedDoc>"
+    b"<HyperlinksChanged>false</HyperlinksChanged></Properties>"
+)
+#: Package parts of python-docx's template that say nothing the learner wrote.
+_DROPPED = (RT.THUMBNAIL, RT.EXTENDED_PROPERTIES)
 
 
 def _border_below(paragraph, color: RGBColor) -> None:
@@ -103,6 +122,20 @@ def _clear_properties(document, title: str) -> None:
     props.revision = 1
 
 
+def _neutral_package(document) -> None:
+    """Replace the template's app.xml; drop its thumbnail and its empty bibliography store."""
+    package = document.part.package
+    for rel_id in [rel.rId for rel in package.rels.values() if rel.reltype in _DROPPED]:
+        del package.rels[rel_id]
+    package.relate_to(Part(PackURI("/docProps/app.xml"), CT.OFC_EXTENDED_PROPERTIES, APP_XML, package),
+                      RT.EXTENDED_PROPERTIES)
+    for rel_id in [rel.rId for rel in document.part.rels.values() if rel.reltype == RT.CUSTOM_XML]:
+        document.part.drop_rel(rel_id)
+    settings = document.settings.element
+    for element in settings.findall(qn("w:savePreviewPicture")):
+        settings.remove(element)
+
+
 def render_docx(blocks: list[Block], template: str = "classique", title: str = "",
                 photo: bytes | None = None) -> bytes:
     """The DOCX file (bytes) of `blocks` in `template`, `photo` (prepared image bytes, see
@@ -124,6 +157,7 @@ def render_docx(blocks: list[Block], template: str = "classique", title: str = "
         for block in blocks:
             _paragraph(document, block, look, width, bullet_style)
         _clear_properties(document, title)
+        _neutral_package(document)
         buffer = io.BytesIO()
         document.save(buffer)
     except Exception as error:  # python-docx/lxml raise many kinds; the learner gets one French message
