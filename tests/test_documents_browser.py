@@ -169,11 +169,11 @@ def test_copy_the_cv_to_the_usb_key_and_download_it(kiosk: Kiosk, browser, visit
     files = page.get_by_label("Choisir", exact=True)
     files.select_option(label=f"📄 {cv.name}")
     copy = exact_button(page, "Copier sur la clé USB")
-    copy.first.click()
+    copy.click()
     tool = page.locator(".tremplin-files")
     wait_text(tool, "Dans quel dossier de la clé USB copier")
-    assert copy.count() == 2  # the form's own button bears the same name as the action's
-    copy.last.click()
+    assert copy.count() == 1  # the form's button has its own name: one « Copier sur la clé USB » only
+    exact_button(page, "Copier maintenant").click()
     wait_text(tool, f"Copie vérifiée : « {cv.name} » est sur votre clé USB")
     assert (workspace.usb_dir / cv.name).read_bytes() == cv.read_bytes()
 

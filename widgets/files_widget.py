@@ -356,7 +356,7 @@ class FilesWidget:
         self.destination.value = ("usb", "")
         self.replace_box.value = False
         self._ask(t("files.form_copy", name=self._chosen_name()), [self.destination, self.replace_box],
-                  "copy_usb", lambda: self.copy_to_usb(path))
+                  "confirm_copy_usb", lambda: self.copy_to_usb(path))
 
     def copy_to_usb(self, path: str) -> None:
         _usb, folder = self.destination.value
@@ -450,7 +450,7 @@ class FilesWidget:
         self.other_choice.value = ""
         self.name_text.value = t("files.print_default_name")
         choices = [self.cv_choice, self.letter_choice, self.other_choice, self.name_text]
-        self._ask(t("files.form_print"), choices, "print", self.print_pack)
+        self._ask(t("files.form_print"), choices, "confirm_print", self.print_pack)
         self.name_text.description = t("files.print_name")
 
     def print_pack(self) -> None:
@@ -477,7 +477,7 @@ class FilesWidget:
     def ask_search(self) -> None:
         self.name_text.value = ""
         self.results.options = []
-        self._ask(t("files.form_search"), [self.name_text], "search", self.search)
+        self._ask(t("files.form_search"), [self.name_text], "confirm_search", self.search)
 
     def search(self) -> None:
         found = self._run(lambda: self.store.find(self.name_text.value)) or []
