@@ -1,4 +1,4 @@
-"""`tremplin course init|release|collect|autograde`: the mediator's nbgrader steps.
+"""`tremplin course init|roster|release|collect|autograde`: the mediator's nbgrader steps.
 
 nbgrader is imported inside the step functions only, so `tremplin --help` stays fast.
 """
@@ -48,6 +48,23 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                       help="identifiant du cours (défaut : tremplin) / course id")
     init.set_defaults(func=run_init)
 
+    roster = steps.add_parser(
+        "roster", parents=[where],
+        help="ajoute les apprenants d'une liste CSV / add the learners of a CSV roster",
+        description=(
+            "Ajoute au carnet de notes les apprenants d'un fichier CSV (colonnes id, pseudonym, "
+            "email facultatif ; séparateur ; ou , ; UTF-8 ou Latin-1). Chaque erreur est "
+            "signalée avec sa ligne ; s'il y en a une, rien n'est ajouté. / Adds the learners "
+            "of a CSV file (columns id, pseudonym, optional email; ; or , separated; UTF-8 or "
+            "Latin-1) to the gradebook. Every error is reported with its line; if there is "
+            "one, nothing is added."
+        ),
+    )
+    roster.add_argument("file", type=Path, metavar="FICHIER.csv",
+                        help="la liste des apprenants / the roster")
+    roster.add_argument("--course", type=Path, default=None, metavar="DIR", help=COURSE_HELP)
+    roster.set_defaults(func=run_roster)
+
     for name, helps, func in (
         ("release", ("génère et distribue les épreuves", "generate and release"), run_release),
         ("collect", ("ramasse les derniers rendus", "collect the latest hand-ins"), run_collect),
@@ -86,6 +103,30 @@ def _open(args: argparse.Namespace):  # -> Course
 
     layout = CourseLayout.under(data_root(args.data), args.course)
     return open_course(layout.course_dir)
+
+
+def run_roster(args: argparse.Namespace) -> int:
+    import sys
+
+    from tremplin.grading.course import CourseLayout, open_course
+    from tremplin.grading.roster import import_roster, read_roster, require_writable
+    from tremplin.widgets.errors import TremplinError
+    from tremplin.widgets.paths import data_root
+
+    layout = CourseLayout.under(data_root(args.data), args.course)
+    if layout.course_dir.is_dir():
+        require_writable(layout)
+    course = open_course(layout.course_dir)
+    roster = read_roster(args.file)
+    if roster.encoding:
+        print(t("roster.encoding", encoding=roster.encoding))
+    report = import_roster(course, roster)
+    if not roster.ok:
+        for problem in roster.problems:
+            print(problem, file=sys.stderr)
+        raise TremplinError(t("roster.problem_summary", count=len(roster.problems), path=args.file))
+    print(t("roster.done", added=len(report.added), present=len(report.present)))
+    return 0
 
 
 def run_release(args: argparse.Namespace) -> int:
