@@ -24,10 +24,11 @@ ALICE = Contact(full_name="Alice Diligente", email="alice.diligente@courriel.exa
 BRUNO_NIR = "1 85 05 35 238 042 57"  # a well-formed NIR with its key: what never goes on a CV
 
 
-def alice_cv(page: DocumentsActivity) -> CV:
-    offer = page.scenario.offer
+def application_cv(offer: Any, contact: Contact) -> CV:
+    """A CV that passes every D1 check for `offer`: all sections, newest first, one page, the offer's
+    skills (the demo's Alice and the check tests share it)."""
     return CV(
-        contact=Contact(**{**ALICE.__dict__, "headline": offer.title.replace("(H/F)", "").strip()}),
+        contact=contact,
         summary="Sérieuse et ponctuelle, j'aime le travail bien fait et le travail en équipe.",
         experience=[Entry("Agent polyvalent", "Mairie de Rennes", "Rennes", "2021", "",
                           "Accueil du public\nEntretien des locaux"),
@@ -39,6 +40,12 @@ def alice_cv(page: DocumentsActivity) -> CV:
         languages=["Anglais : notions"],
         interests=["Randonnée"],
     )
+
+
+def alice_cv(page: DocumentsActivity) -> CV:
+    offer = page.scenario.offer
+    return application_cv(offer, Contact(**{**ALICE.__dict__,
+                                            "headline": offer.title.replace("(H/F)", "").strip()}))
 
 
 def _export_both(editor: Any, folder: str) -> list[Path]:

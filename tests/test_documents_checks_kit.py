@@ -21,6 +21,7 @@ from tremplin.grading import (  # noqa: F401 - importing registers the checks
 )
 from tremplin.grading.check_context import load_context
 from tremplin.grading.check_model import REGISTRY, CheckResult
+from tremplin.grading.demo_documents import application_cv
 from tremplin.grading.documents_evidence import CV, LETTER, OTHER, PACK, classify, keyword_hits, scan
 from tremplin.grading.documents_scenario import (
     CV_EPREUVE,
@@ -35,7 +36,7 @@ from tremplin.grading.spelling import spelling_mistakes, unknown_words
 from tremplin.widgets.activity import ActivityJournal
 from tremplin.widgets.documents.export import export
 from tremplin.widgets.documents.model import CV as CVDoc
-from tremplin.widgets.documents.model import Contact, Entry, Letter, letter_for_offer
+from tremplin.widgets.documents.model import Contact, Letter, letter_for_offer
 from tremplin.widgets.files_store import FilesStore
 from tremplin.widgets.workspace import Workspace
 
@@ -54,19 +55,7 @@ def contact(scenario: DocumentsScenario, **changes: str) -> Contact:
 
 def good_cv(scenario: DocumentsScenario, **contact_changes: str) -> CVDoc:
     """A CV that passes every D1 check: sections, dates newest first, one page, the offer's skills."""
-    return CVDoc(
-        contact=contact(scenario, **contact_changes),
-        summary="Professionnelle sérieuse et ponctuelle, j'aime le travail en équipe.",
-        experience=[Entry("Agent polyvalent", "Mairie de Rennes", "Rennes", "2021", "",
-                          "Accueil du public\nEntretien des locaux"),
-                    Entry("Employée libre-service", "Supermarché du centre", "Rennes", "03/2018", "12/2020",
-                          "Mise en rayon")],
-        training=[Entry("CAP Agent polyvalent de restauration", "Lycée professionnel", "Rennes", "2015",
-                        "2017")],
-        skills=[*scenario.offer.keywords[:3], "Travail en équipe"],
-        languages=["Anglais : notions"],
-        interests=["Randonnée"],
-    )
+    return application_cv(scenario.offer, contact(scenario, **contact_changes))
 
 
 def good_letter(scenario: DocumentsScenario, second: bool = False) -> Letter:
