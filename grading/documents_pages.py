@@ -10,13 +10,19 @@ simulated learner drives the same widgets a learner clicks.
 from __future__ import annotations
 
 import html
+from contextlib import suppress
 from pathlib import Path
 from typing import Any
 
 import ipywidgets as widgets
 from tremplin.grading.documents_scenario import mission, seed_find_files
-from tremplin.grading.page_support import ActivityPage, mission_html, show_activity, show_statement
-from tremplin.grading.page_support import preload as preload_world
+from tremplin.grading.page_support import (
+    ActivityPage,
+    mission_html,
+    open_world,
+    show_activity,
+    show_statement,
+)
 from tremplin.widgets.i18n import t
 from tremplin.widgets.shortlist import current_shortlist
 
@@ -39,7 +45,15 @@ TOOLS: dict[str, tuple[str, ...]] = {
     "lecon-donnees-cv": ("cv",),
 }
 SHORTLIST_SHOWN = 10
-preload = preload_world
+
+
+def preload(data_root: Path | None = None) -> None:
+    """Open the world while the page waits (not the search index: no document page searches)."""
+    from tremplin.widgets.errors import TremplinError
+    from tremplin.widgets.paths import data_root as default_data_root
+
+    with suppress(TremplinError):
+        open_world(default_data_root(data_root) / "world")
 
 
 def offer_card(world: Any, offer_id: str) -> dict[str, Any] | None:

@@ -151,3 +151,13 @@ def test_check_flags_an_iban_in_a_sent_message(workspace, root) -> None:
     found = tremplin_check(workspace.root, root)["s1-documents-et-courriels-sans-donnee-sensible"]
     assert not found["passed"] and found["critical"]
     assert "RIB" in found["feedback"] and "3456 7890" not in found["feedback"]
+
+
+def test_preload_opens_the_world_only_and_says_nothing_on_a_broken_folder(tmp_path: Path, data_root) -> None:
+    from tremplin.grading.documents_pages import preload
+    from tremplin.grading.page_support import open_engine
+
+    preload(tmp_path / "vide")
+    before = open_engine.cache_info().misses
+    preload(data_root)
+    assert open_engine.cache_info().misses == before  # no search index in a document page's kernel

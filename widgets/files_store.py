@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from tremplin.widgets.documents.model import write_atomic
 from tremplin.widgets.errors import TremplinError
 from tremplin.widgets.i18n import t
+from tremplin.widgets.search_query import fold_text
 
 if TYPE_CHECKING:
     from tremplin.widgets.files_trash import Trash
@@ -152,11 +153,6 @@ def split_path(path: object) -> tuple[str, ...]:
     for part in parts:
         check_component(part)
     return parts
-
-
-def _folded(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(char for char in decomposed if not unicodedata.combining(char))
 
 
 def numbered(name: str, number: int) -> str:
@@ -351,7 +347,7 @@ class FilesStore:
                 if not _shown(entry):
                     continue
                 items.append(self._item(place, Path(entry.path)))
-        return sorted(items, key=lambda item: (not item.is_dir, _folded(item.name), item.name))
+        return sorted(items, key=lambda item: (not item.is_dir, fold_text(item.name), item.name))
 
     def _walk(self, place: str, folder: str = "") -> Iterator[tuple[Path, list[os.DirEntry[str]]]]:
         """(folder, its shown entries) for a folder and every shown folder below it, bounded."""
@@ -359,7 +355,7 @@ class FilesStore:
         while pending and seen < WALK_MAX:
             directory = pending.pop(0)
             with os.scandir(directory) as scanned:
-                entries = sorted((e for e in scanned if _shown(e)), key=lambda e: _folded(e.name))
+                entries = sorted((e for e in scanned if _shown(e)), key=lambda e: fold_text(e.name))
             seen += len(entries) + 1
             yield directory, entries
             pending.extend(Path(e.path) for e in entries if e.is_dir(follow_symlinks=False))
@@ -374,10 +370,10 @@ class FilesStore:
     @_friendly
     def find(self, name_part: str) -> list[Item]:
         """Files and folders of both places whose name holds `name_part` (accents and case ignored)."""
-        wanted = _folded(str(name_part or "").strip())
+        wanted = fold_text(str(name_part or "").strip())
         if not wanted:
             return []
-        return self._matching(tuple(PLACES), lambda entry: wanted in _folded(entry.name))[:200]
+        return self._matching(tuple(PLACES), lambda entry: wanted in fold_text(entry.name))[:200]
 
     @_friendly
     def files(self, place: str, suffix: str = "") -> list[Item]:

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import io
 import re
-import unicodedata
 from collections.abc import Iterator
 from typing import Any
 
@@ -21,6 +20,7 @@ from tremplin.widgets.documents.errors import DocumentError
 from tremplin.widgets.documents.model import CV, cv_from_json
 from tremplin.widgets.documents.upload_guard import check_upload
 from tremplin.widgets.i18n import t
+from tremplin.widgets.search_query import fold_text
 
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 PHONE = re.compile(r"(?<!\d)(?:\+33\s?(?:\(0\)\s?)?|0)[1-9](?:[\s.\-]?\d{2}){4}(?!\d)")
@@ -57,9 +57,7 @@ LIST_SECTIONS = ("skills", "languages", "interests")
 
 def _folded(line: str) -> str:
     """Lower case, no accents, punctuation as spaces: « Centres d'intérêt : » → "centres d interet"."""
-    plain = unicodedata.normalize("NFKD", line.lower())
-    plain = "".join(c for c in plain if not unicodedata.combining(c))
-    return " ".join(re.sub(r"[^a-z0-9]+", " ", plain).split())
+    return " ".join(re.sub(r"[^a-z0-9]+", " ", fold_text(line)).split())
 
 
 def section_of(line: str) -> str | None:
