@@ -13,6 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from tremplin.grading.bench_certification import TARGETS as CERT_TARGETS
 from tremplin.grading.bench_documents import TARGETS as DOCUMENT_TARGETS
 from tremplin.grading.bench_mail import TARGETS as MAIL_TARGETS
 
@@ -22,6 +23,7 @@ EPREUVE = "chercher-offres"
 TARGETS: tuple[tuple[str, str, float], ...] = (
     ("kiosk_first_widget_s", "≤ plain_voila_first_widget_s ×", 1.0),
     ("autograde_epreuve_s", "≤ autograde_trivial_s ×", 1.5),
+    ("autograde_parallel_ratio", "≤ ×", 0.6),
     ("search_p95_ms_100k", "≤ ms", 30.0),
     ("search_p95_growth_10k_to_100k", "< ×", 3.0),
     ("suggest_p95_ms_100k", "≤ ms", 30.0),
@@ -30,6 +32,7 @@ TARGETS: tuple[tuple[str, str, float], ...] = (
     ("route_p95_ms", "≤ ms", 50.0),
     *MAIL_TARGETS,
     *DOCUMENT_TARGETS,
+    *CERT_TARGETS,
 )
 #: Bounds that must be strictly below (a growth of exactly 3× is not "under 3×").
 STRICT = {"search_p95_growth_10k_to_100k"}
@@ -71,6 +74,7 @@ def run_bench(data_root: Path, *, runs: int = 3, progress: Callable[[str], None]
     from playwright.sync_api import sync_playwright
     from tremplin.grading import (
         bench_autograde,
+        bench_certification,
         bench_documents,
         bench_kiosk,
         bench_mail,
@@ -104,10 +108,14 @@ def run_bench(data_root: Path, *, runs: int = 3, progress: Callable[[str], None]
         routes = bench_routes.route_latencies(world)
         figures["route_p50_ms"], figures["route_p95_ms"] = routes["p50"], routes["p95"]
         figures.update(bench_autograde.autograde_timings(grading_root, world, EPREUVE, runs=runs))
+        progress("bench: 30 rendus, nbgrader seul puis Tremplin en parallèle / 30 hand-ins, "
+                 "nbgrader then Tremplin's parallel autograde…")
+        figures.update(bench_autograde.parallel_timings(grading_root / "many", world, EPREUVE))
         progress("bench: courrier / mail…")
         figures.update(bench_mail.mail_figures(scratch_dir / "mail"))
         progress("bench: documents (CV PDF/DOCX, aperçu) / documents (CV PDF/DOCX, preview)…")
         figures.update(bench_documents.document_figures(scratch_dir / "documents"))
+        figures.update(bench_certification.certification_figures(scratch_dir / "certification"))
         progress("bench: kiosque dans chromium / kiosk in chromium…")
         with sync_playwright() as playwright:
             browser = launch_chromium(playwright)

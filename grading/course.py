@@ -88,6 +88,20 @@ class CourseLayout:
         return self.course_dir / step / student_id / epreuve_id
 
 
+#: Where the learner side (kiosk hand-in, fetch) finds the course when it is not DATA/course.
+COURSE_ENV = "TREMPLIN_COURSE"
+
+
+def learner_course_dir(root: Path | None = None) -> Path:
+    """The course the kiosk hands in to: $TREMPLIN_COURSE, else the data root's course/."""
+    from tremplin.widgets.paths import data_root
+
+    explicit = os.environ.get(COURSE_ENV)
+    if explicit:
+        return Path(explicit).expanduser().resolve()
+    return CourseLayout.under(data_root(root)).course_dir
+
+
 def render_config(layout: CourseLayout) -> str:
     """The nbgrader_config.py of a course: plain nbgrader settings, readable by a mediator."""
     return f'''{CONFIG_MARKER}; re-running it rewrites this file.
@@ -109,6 +123,14 @@ c.ExchangeCollect.check_owner = False
 # only read-only data, so copying it back at autograde never replaces learner files.
 c.Autograde.exclude_overwriting = {{}}
 c.Execute.timeout = {CELL_TIMEOUT_S}
+
+# Feedback for learners (`tremplin course feedback`, `nbgrader generate_feedback` and the
+# formgrader's button): French verdicts per check, never the test code or a traceback.
+c.GenerateFeedback.preprocessors = [
+    "nbgrader.preprocessors.GetGrades",
+    "tremplin.grading.feedback.TremplinFeedback",
+    "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
+]
 
 # Graded cells open the simulated world of this data root. Tremplin's own commands set
 # this around each autograde; the line below serves plain `nbgrader autograde` and the
@@ -287,11 +309,61 @@ def open_course(course_dir: Path) -> Course:
         exchange_dir=Path(exchange_root).resolve() if exchange_root else data / "exchange",
         course_id=coursedir_cfg.get("course_id") or DEFAULT_COURSE_ID,
     )
-    ensure_gradebook(layout)
+    check_gradebook(layout)
     config.CourseDirectory.root = str(course_dir)
     config.CourseDirectory.course_id = layout.course_id
     config.Exchange.root = str(layout.exchange_dir)
     return Course(layout, config)
+
+
+#: The first bytes of every SQLite 3 database file.
+SQLITE_MAGIC = b"SQLite format 3\x00"
+#: Folders holding learners' work: a course with any of them has grades worth keeping.
+GRADED_WORK = ("submitted", "autograded")
+
+
+def check_gradebook(layout: CourseLayout) -> None:
+    """Open-time check of the gradebook: create it for a new course, refuse to paper over a loss.
+
+    A course that already holds collected or graded hand-ins and has no gradebook lost its
+    grades (deleted, moved, a failed copy): recreating it silently would hide that. The
+    mediator is told how to restore it or rebuild the grades; nothing is written. A file
+    that is not SQLite is refused the same way instead of failing deep inside nbgrader.
+    """
+    path = layout.gradebook_path
+    if not path.is_file() or path.stat().st_size == 0:
+        if _has_graded_work(layout.course_dir):
+            raise TremplinError(t("course.gradebook_missing", path=path))
+        ensure_gradebook(layout)
+        return
+    try:
+        with path.open("rb") as handle:
+            header = handle.read(len(SQLITE_MAGIC))
+    except OSError as error:
+        raise TremplinError(t("course.gradebook_unreadable", path=path, reason=error.strerror)) from error
+    if header != SQLITE_MAGIC:
+        raise TremplinError(t("course.gradebook_damaged", path=path))
+
+
+def _has_graded_work(course_dir: Path) -> bool:
+    for name in GRADED_WORK:
+        folder = course_dir / name
+        if folder.is_dir() and any(folder.iterdir()):
+            return True
+    return False
+
+
+def require_writable(layout: CourseLayout) -> None:
+    """A one-line TremplinError before any write, rather than a half-done step.
+
+    SQLite writes the gradebook and its journal beside it, and nbgrader writes into the
+    step folders, so each of them that exists must be writable.
+    """
+    paths = [layout.course_dir, layout.gradebook_path]
+    paths += [layout.course_dir / name for name in ("source", "release", *GRADED_WORK, "feedback")]
+    for path in paths:
+        if path.exists() and not os.access(path, os.W_OK):
+            raise TremplinError(t("course.read_only", path=path))
 
 
 def load_config(config_path: Path) -> Any:

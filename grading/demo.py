@@ -38,7 +38,8 @@ def simulate_learners(
     root: Path, world: Any, epreuves: list[str], progress: Callable[[str], None]
 ) -> list[str]:
     """Each simulated learner opens each épreuve, works their way, and hands it in."""
-    from tremplin.grading.demo_plan import LEARNER_NAMES
+    from tremplin.grading.demo_plan import LEARNER_NAMES, TAMPERER
+    from tremplin.grading.demo_tamper import tamper
     from tremplin.grading.epreuves import EPREUVES
     from tremplin.grading.exchange import hand_in
     from tremplin.grading.themes import resolve
@@ -52,8 +53,10 @@ def simulate_learners(
         for epreuve in epreuves:
             plan = resolve(EPREUVES[epreuve]["demo"])
             plan.play(pseudonym, plan.build_page(workspace, root, world))
-            hand_in(root, epreuve, slug, workspace.root)
+            submission = hand_in(root, epreuve, slug, workspace.root)
             progress(f"{pseudonym} ({slug}) : {epreuve} rendue / handed in")
+            if pseudonym == TAMPERER and tamper(submission, epreuve):
+                progress(f"{pseudonym} ({slug}) : rendu de {epreuve} modifié / hand-in tampered with")
         slugs.append(slug)
     return slugs
 
@@ -63,24 +66,36 @@ def world_identity(world: Any) -> dict[str, Any]:
 
 
 def run_demo(
-    root: Path, *, seed: int = DEMO_SEED, offers: int = DEMO_OFFERS, progress: Callable[[str], None] = print
+    root: Path,
+    *,
+    course_dir: Path | None = None,
+    seed: int = DEMO_SEED,
+    offers: int = DEMO_OFFERS,
+    progress: Callable[[str], None] = print,
 ) -> Any:
-    """Runs the chain in `root` (a fresh folder) and returns the course report."""
-    from tremplin.grading.autograde import autograde_epreuves
-    from tremplin.grading.course import CourseLayout, init_course, open_course
+    """Runs the chain in `root` (a fresh data root) and returns the course report.
+
+    `course_dir` puts the nbgrader course elsewhere than root/course; its config records
+    the data root, so `tremplin report --course DIR` finds everything afterwards.
+    """
+    from tremplin.grading.course import CourseLayout, init_course, open_course, scoped_environ
+    from tremplin.grading.demo_mediator import mediate
     from tremplin.grading.exchange import collect_epreuves, release_epreuves
     from tremplin.grading.gradebook_report import course_report
+    from tremplin.grading.group_grading import grade_group
 
     progress("Construction du monde simulé / building the world…")
     world = prepare_world(root, seed=seed, offers=offers, progress=progress)
-    layout = CourseLayout.under(root)
+    layout = CourseLayout.under(root, course_dir)
     epreuves = demo_epreuves()
     init_course(layout, epreuves=epreuves)
     course = open_course(layout.course_dir)
     _require(release_epreuves(course, epreuves, progress=progress))
-    simulate_learners(root, world, epreuves, progress)
+    with scoped_environ(TREMPLIN_COURSE=str(layout.course_dir)):  # the kiosk's side finds it
+        simulate_learners(root, world, epreuves, progress)
     _require(collect_epreuves(course, epreuves, progress=progress))
-    _require(autograde_epreuves(course, epreuves, progress=progress))
+    _require(grade_group(course, epreuves, progress=progress))
+    mediate(course, progress)
     return course_report(course)
 
 

@@ -1,9 +1,11 @@
 """What a theme gives `tremplin demo`: how to open its épreuve page and how each simulated
 learner works on it.
 
-The three simulated learners are the same people across épreuves: Alice works carefully
+The four simulated learners are the same people across épreuves: Alice works carefully
 (she should validate every competence), Bruno rushes (some checks pass, not all), Chloé
-opens each page and hands it in untouched (she validates nothing).
+opens each page and hands it in untouched (she validates nothing), Damien works like
+Alice but tampers with some of his hand-ins (grading/demo_tamper.py) to show what the
+mediator sees then.
 """
 
 from __future__ import annotations
@@ -13,8 +15,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-DILIGENT, HASTY, IDLE = "Alice Diligente", "Bruno Pressé", "Chloé Absente"
-LEARNER_NAMES = (DILIGENT, HASTY, IDLE)
+DILIGENT, HASTY, IDLE, TAMPERER = "Alice Diligente", "Bruno Pressé", "Chloé Absente", "Damien Bidouille"
+LEARNER_NAMES = (DILIGENT, HASTY, IDLE, TAMPERER)
+#: Who works like whom on the pages (what differs is done to the hand-in afterwards).
+WORKS_LIKE = {TAMPERER: DILIGENT}
 
 
 @dataclass(frozen=True)
@@ -25,6 +29,6 @@ class DemoPlan:
     behaviours: Mapping[str, Callable[[Any], Any]]
 
     def play(self, pseudonym: str, page: Any) -> None:
-        behaviour = self.behaviours.get(pseudonym)
+        behaviour = self.behaviours.get(WORKS_LIKE.get(pseudonym, pseudonym))
         if behaviour is not None:
             behaviour(page)

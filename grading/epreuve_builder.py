@@ -1,8 +1,21 @@
-"""Writes an épreuve's nbgrader source notebook from the check registry.
+"""Writes an épreuve's nbgrader source notebook from the check registry and the review items.
 
 The graded cells (grade_id = check id, points = the check's points) come from the same
 registry that scores the checks, so the notebook and the checks cannot drift apart; a
 test compares the committed notebook with what this module builds.
+
+After the checks come the épreuve's human review items (grading/review_items.py), one
+« manually graded answer » cell each (grade and solution, grade_id = the item's id). Two
+nbgrader 0.9.6 rules shape its source (see `review_source`):
+- generate_assignment replaces a solution cell without a « ### BEGIN SOLUTION » region by
+  « raise NotImplementedError() »: the region keeps the `show_for_review` call;
+- autograde gives 0 to a solution cell whose checksum equals its master copy's (« no
+  response »). The region sits inside a hidden-tests region, which generate_assignment
+  keeps in the gradebook's master copy and strips from the released one: the two
+  differ, so autograde leaves the score to the mediator (auto_score None,
+  needs_manual_grade). The stub never runs: only the gradebook holds it.
+A solution cell is never locked (nbgrader restores no source for it); a learner who edits
+it can only lose the display, never gain points: a manual score is the only score.
 """
 
 from __future__ import annotations
@@ -12,6 +25,7 @@ from typing import Any
 
 from tremplin.grading.checks import specs_for
 from tremplin.grading.epreuves import EPREUVES, page_code
+from tremplin.grading.review_items import ReviewItem, items_for
 
 from tremplin import EXERCISES_DIR, NOTEBOOKS_DIR
 
@@ -25,17 +39,37 @@ WAIT_FOR_VISITOR = (
 )
 
 
-def _meta(grade_id: str, *, grade: bool = False, points: float = 0) -> dict[str, Any]:
+def _meta(grade_id: str, *, grade: bool = False, points: float = 0, solution: bool = False) -> dict[str, Any]:
     meta: dict[str, Any] = {
         "grade": grade,
         "grade_id": grade_id,
-        "locked": True,
+        "locked": not solution,
         "schema_version": 3,
-        "solution": False,
+        "solution": solution,
     }
     if grade:
         meta["points"] = points
     return meta
+
+
+def review_source(item: ReviewItem) -> str:
+    """The review cell's source; learners get its first three lines (see the module's docstring)."""
+    return (
+        "# Relecture du médiateur : le rendu, puis la grille pour le noter à la main.\n"
+        "from tremplin.grading.review_cell import show_for_review\n"
+        f'show_for_review("{item.id}")\n'
+        "### BEGIN HIDDEN TESTS\n"
+        "### BEGIN SOLUTION\n"
+        "### END SOLUTION\n"
+        "### END HIDDEN TESTS"
+    )
+
+
+def review_cell(item: ReviewItem) -> Any:
+    import nbformat
+
+    meta = _meta(item.id, grade=True, points=item.points, solution=True)
+    return nbformat.v4.new_code_cell(review_source(item), metadata={"nbgrader": meta})
 
 
 def build_notebook(epreuve: str) -> Any:
@@ -57,6 +91,7 @@ def build_notebook(epreuve: str) -> Any:
         cells.append(
             v4.new_code_cell(source, metadata={"nbgrader": _meta(spec.id, grade=True, points=spec.points)})
         )
+    cells.extend(review_cell(item) for item in items_for(epreuve))
     notebook = v4.new_notebook(cells=cells)
     notebook.metadata.update(
         {

@@ -23,14 +23,13 @@ from typing import Any
 
 from tremplin.grading.course import (
     Course,
-    CourseLayout,
     Progress,
+    learner_course_dir,
     open_course,
     quiet_log,
 )
 from tremplin.widgets.errors import TremplinError
 from tremplin.widgets.i18n import t
-from tremplin.widgets.paths import data_root
 
 #: Folder of the hand-in holding the learner's workspace snapshot (read by the graded cells).
 WORKSPACE_DIR = "workspace"
@@ -141,10 +140,27 @@ def collect_epreuves(
 
 def submitted_learners(course: Course, epreuve_id: str) -> list[str]:
     """Learners with a collected hand-in of this épreuve (folders of submitted/)."""
-    folder = course.layout.course_dir / "submitted"
+    return learners_at(course, "submitted", epreuve_id)
+
+
+def learners_at(course: Course, step: str, epreuve_id: str) -> list[str]:
+    """Learners with a folder for this épreuve under the course's `step` (submitted, autograded…)."""
+    folder = course.layout.course_dir / step
     if not folder.is_dir():
         return []
     return sorted(p.name for p in folder.iterdir() if (p / epreuve_id).is_dir())
+
+
+def step_todo(
+    course: Course, step: str, epreuves: Iterable[str] | None, learner: str | None, missing_key: str
+) -> list[tuple[str, str]]:
+    """(épreuve, learner) pairs found under `step`; naming a learner who has none is an error."""
+    todo = [(e, s) for e in course.require_epreuves(epreuves) for s in learners_at(course, step, e)]
+    if learner is not None:
+        todo = [(e, s) for e, s in todo if s == learner]
+        if not todo:
+            raise TremplinError(t(missing_key, learner=learner))
+    return todo
 
 
 # -- learner side ----------------------------------------------------------------------
@@ -193,7 +209,7 @@ def hand_in(root: Path | None, epreuve_id: str, student_id: str, workspace_root:
 
 
 def _learner_course(root: Path | None) -> Course:
-    return open_course(CourseLayout.under(data_root(root)).course_dir)
+    return open_course(learner_course_dir(root))
 
 
 def _coursedir(course: Course, epreuve_id: str, student_id: str = "*") -> Any:

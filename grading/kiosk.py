@@ -186,20 +186,33 @@ def run_kiosk(
 
     # the room's own mail server, on 127.0.0.1; kernels find it in data/mail/server.json
     mail = start_for_kiosk(data_root)
-    process = subprocess.Popen(kiosk_command(data_root, port, served), env=kiosk_env(data_root, served))
+    try:
+        return serve_until_stopped(
+            kiosk_command(data_root, port, served), kiosk_env(data_root, served), port, say,
+            failed=t("kiosk.start_failed", port=port), ready=t("kiosk.ready", url=home_url(port)),
+            stopped=t("kiosk.stopped"),
+        )
+    finally:
+        mail.stop()
+
+
+def serve_until_stopped(
+    command: list[str], env: Mapping[str, str], port: int, say: Callable[[str], None],
+    *, failed: str, ready: str, stopped: str,
+) -> int:
+    """Run a Voilà server, say `ready` once it answers, stop it cleanly on Ctrl+C or SIGTERM."""
+    process = subprocess.Popen(command, env=dict(env))
     _stop_on_sigterm()
     try:
         if not wait_until_listening(process, port):
             _stop(process)
-            raise TremplinError(t("kiosk.start_failed", port=port))
-        say(t("kiosk.ready", url=home_url(port)))
+            raise TremplinError(failed)
+        say(ready)
         return process.wait()
     except KeyboardInterrupt:
         _stop(process)
-        say(t("kiosk.stopped"))
+        say(stopped)
         return 0
-    finally:
-        mail.stop()
 
 
 def _stop_on_sigterm() -> None:

@@ -171,7 +171,8 @@ def _row(cid: str, text: str, pix: str, digcomp: str) -> list[str]:
     return [first] + [f"  {'':<4} {line}" for line in wrapped[1:]]
 
 
-def _rule_text(rule: ValidationRule, locale: str) -> str:
+def rule_text(rule: ValidationRule, locale: str = "fr") -> str:
+    """The rule in words, for the referential table and the report."""
     key = "referential.rule_strict" if rule.no_critical_failure else "referential.rule_points"
     return t(key, locale, percent=f"{rule.min_ratio * 100:g}")
 
@@ -179,7 +180,7 @@ def _rule_text(rule: ValidationRule, locale: str) -> str:
 def _format_table(ref: Referential, locale: str) -> str:
     lines = [
         f"{ref.name} {ref.version}",
-        t("referential.default_rule", locale, rule=_rule_text(ref.validation, locale)),
+        t("referential.default_rule", locale, rule=rule_text(ref.validation, locale)),
         "",
     ]
     heading = _row(
@@ -195,7 +196,7 @@ def _format_table(ref: Referential, locale: str) -> str:
             lines.extend(_row(c.id, c.statement(locale), ", ".join(c.pix), ", ".join(c.digcomp)))
             if c.validation != ref.validation:
                 lines.append(
-                    f"  {'':<4} ({t('referential.own_rule', locale, rule=_rule_text(c.validation, locale))})"
+                    f"  {'':<4} ({t('referential.own_rule', locale, rule=rule_text(c.validation, locale))})"
                 )
         lines.append("")
     for framework, title in (("pix", "referential.pix_codes"), ("digcomp", "referential.digcomp_codes")):

@@ -9,13 +9,13 @@ one bad line leaves the gradebook exactly as it was.
 from __future__ import annotations
 
 import csv
-import os
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from tremplin.grading.course import require_writable
 from tremplin.widgets.errors import TremplinError
 from tremplin.widgets.i18n import t
 from tremplin.widgets.workspace import Workspace, WorkspaceError, pseudonym_slug, validate_pseudonym
@@ -226,36 +226,32 @@ def import_roster(course: Any, roster: Roster) -> ImportReport:
         ) from error
     with gradebook:
         existing = {student.id: student for student in gradebook.students}
-        known = _workspace_pseudonyms(course.layout.learners_dir, existing)
+        # the pseudonym a learner was imported with (nbgrader's first name), else their workspace's
+        known = {sid: s.first_name for sid, s in existing.items() if s.first_name}
+        known.update(_workspace_pseudonyms(course.layout.learners_dir, existing))
         roster.problems.extend(conflicts(roster.rows, existing, known))
         if not roster.ok:
             return report
         old_emails = {learner_id: student.email for learner_id, student in existing.items()}
+        old_names = {learner_id: student.first_name for learner_id, student in existing.items()}
         try:
             for row in roster.rows:
                 email = row.email or old_emails.get(row.learner_id)
-                gradebook.update_or_create_student(row.learner_id, email=email or None)
+                # the pseudonym as nbgrader's first name: the formgrader then shows who is who
+                gradebook.update_or_create_student(row.learner_id, email=email or None,
+                                                   first_name=row.pseudonym)
                 (report.present if row.learner_id in existing else report.added).append(row.learner_id)
         except Exception as error:
             gradebook.db.rollback()
             for learner_id in report.added:
                 gradebook.remove_student(learner_id)
             for learner_id in report.present:
-                gradebook.update_or_create_student(learner_id, email=old_emails[learner_id])
+                gradebook.update_or_create_student(learner_id, email=old_emails[learner_id],
+                                                   first_name=old_names[learner_id])
             raise TremplinError(
                 t("roster.write_failed", path=course.layout.gradebook_path, reason=_reason(error))
             ) from error
     return report
-
-
-def require_writable(layout: Any) -> None:
-    """A one-line TremplinError before any write.
-
-    SQLite writes the gradebook and its journal beside it, so both must be writable.
-    """
-    for path in (layout.course_dir, layout.gradebook_path):
-        if path.exists() and not os.access(path, os.W_OK):
-            raise TremplinError(t("roster.read_only", path=path))
 
 
 def _workspace_pseudonyms(learners_dir: Path, ids: Iterable[str]) -> dict[str, str]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+from datetime import UTC, datetime
 from pathlib import Path
 
 import nbformat
@@ -158,13 +159,32 @@ def _scores(points: float, max_points: float, level: str | None, critical: int) 
             "level": level, "critical_failures": critical}
 
 
+BASE_KEYS = ("points", "max_points", "validated", "level", "critical_failures")
+
+
+def _base(report: dict) -> dict:
+    """The report's learners with each tally reduced to its scores (dates depend on the run)."""
+    return {"learners": [
+        {"id": item["id"], "competences": {cid: {k: tally[k] for k in BASE_KEYS}
+                                           for cid, tally in item["competences"].items()}}
+        for item in report["learners"]
+    ]}
+
+
 def test_per_competence_report(pipeline: dict) -> None:
-    assert pipeline["report"].to_json() == {"learners": [
+    report = pipeline["report"].to_json()
+    assert _base(report) == {"learners": [
         {"id": "alice", "competences": {"R1": _scores(2.0, 2.0, "N1", 0), "R2": _scores(3.0, 3.0, "N1", 0)}},
         {"id": "bob", "competences": {"R1": _scores(0.0, 2.0, None, 1), "R2": _scores(1.0, 3.0, None, 1)}},
         {"id": "chloe", "competences": {"R1": _scores(0.0, 2.0, None, 1), "R2": _scores(0.0, 3.0, None, 1)}},
         {"id": "dan", "competences": {"R1": _scores(0.0, 2.0, None, 1), "R2": _scores(0.0, 3.0, None, 1)}},
     ]}
+    # Alice's evidence: the épreuve and the checks that earned her points, dated by her hand-in
+    alice = report["learners"][0]["competences"]["R2"]
+    assert alice["evidence"] == [{"epreuve": EPREUVE, "checks": ["t-lettre", "t-donnees"]}]
+    assert alice["validated_on"] == datetime.now(UTC).date().isoformat()
+    assert report["learners"][2]["competences"]["R1"]["evidence"] == []  # Chloé handed nothing in
+    assert report["group"]["R2"]["validated"] == 1 and report["group"]["R2"]["learners"] == 4
     # Dan's hand-in was collected but could not be graded: the report says so
     assert pipeline["report"].warnings == [
         "attention : le rendu de « mini-epreuve » de dan est ramassé mais pas corrigé."
@@ -223,10 +243,18 @@ def test_cli_report_formats(pipeline: dict, tremplin) -> None:
     assert code == 0 and json.loads(out) == pipeline["report"].to_json()
     code, out, _ = tremplin("report", "--data", root, "--format", "csv", "--learner", "bob")
     assert code == 0
-    assert out.splitlines()[0] == "learner,competence,points,max_points,validated,level,critical_failures"
-    assert out.splitlines()[1:] == ["bob,R1,0.0,2.0,false,,1", "bob,R2,1.0,3.0,false,,1"]
+    assert out.splitlines()[0] == ("learner,competence,points,max_points,validated,level,critical_failures,"
+                                   "validated_on,pending_reviews")
+    assert out.splitlines()[1:] == ["bob,R1,0.0,2.0,false,,1,,0", "bob,R2,1.0,3.0,false,,1,,0"]
     code, out, _ = tremplin("report", "--data", root)
     assert code == 0 and "alice" in out and "✔ N1 2/2" in out and "✘ 0/2 !" in out
+    assert "Groupe (validée / apprenants) : R1 1/4, R2 1/4" in out
+    assert "Règle de validation du référentiel : au moins 70 % des points et aucun échec critique" in out
+    # one learner in detail: status, date, and the checks behind each competence
+    code, out, _ = tremplin("report", "--data", root, "--learner", "alice")
+    today = datetime.now(UTC).date().isoformat()
+    assert code == 0 and f"validée au niveau N1 le {today}" in out
+    assert f"{EPREUVE} : t-lettre; t-donnees" in out
 
 
 def test_cli_errors_are_one_line(pipeline: dict, tremplin, tmp_path: Path) -> None:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from types import SimpleNamespace
+from datetime import UTC, datetime
+from pathlib import Path
 
 from tremplin.grading.commands.report import render
 from tremplin.grading.gradebook_report import (
@@ -20,8 +21,11 @@ CHECKS = {
 }
 
 
+HANDED_IN = datetime(2026, 11, 2, 15, 30, tzinfo=UTC)
+
+
 def rows(learner: str, **scores: tuple[float, float]) -> list[ScoreRow]:
-    return [ScoreRow(learner, "e", gid.replace("_", "-"), s, m) for gid, (s, m) in scores.items()]
+    return [ScoreRow(learner, "e", gid.replace("_", "-"), s, m, HANDED_IN) for gid, (s, m) in scores.items()]
 
 
 def test_points_sum_per_competence_and_critical_failures_count() -> None:
@@ -29,9 +33,12 @@ def test_points_sum_per_competence_and_critical_failures_count() -> None:
     comp = report.to_json()["learners"][0]["competences"]
     assert list(comp) == ["R1", "R2", "R10"]  # natural order
     assert comp["R1"] == {"points": 4.0, "max_points": 5.0, "validated": False,
-                          "level": None, "critical_failures": 1}  # 80 % but the critical check is short
+                          "level": None, "critical_failures": 1,  # 80 % but the critical check is short
+                          "validated_on": None, "pending_reviews": [],
+                          "evidence": [{"epreuve": "e", "checks": ["r1-a", "r1-b"]}]}
     assert comp["R10"] == {"points": 3.0, "max_points": 3.0, "validated": True,
-                           "level": "N1", "critical_failures": 0}
+                           "level": "N1", "critical_failures": 0, "validated_on": "2026-11-02",
+                           "pending_reviews": [], "evidence": [{"epreuve": "e", "checks": ["r1-b"]}]}
     assert comp["R2"]["validated"] is True
 
 
@@ -87,32 +94,39 @@ def test_default_rule() -> None:
     assert not default_rule("R1", 10, 10, 1) and not default_rule("R1", 0, 0, 0)
 
 
-def test_read_scores_prefers_manual_and_counts_missing_hand_ins_as_zero() -> None:
-    """read_scores against a stand-in with the shape of nbgrader's Gradebook models."""
-    from nbgrader.api import MissingEntry
+def test_read_scores_from_a_real_gradebook(tmp_path: Path) -> None:
+    """Manual beats auto; no hand-in counts 0; an unscored cell of a hand-in is pending; a
+    human score is `reviewed` until nbgrader asks for another look."""
+    from nbgrader.api import Gradebook
+    from tremplin.grading.course import CourseLayout, ensure_gradebook
 
-    cells = [SimpleNamespace(name="r1-a", max_score=2.0), SimpleNamespace(name="r2-a", max_score=1)]
-    assignment = SimpleNamespace(notebooks=[SimpleNamespace(name="e", grade_cells=cells)])
-    grades = [SimpleNamespace(name="r1-a", auto_score=0.0, manual_score=1.5),
-              SimpleNamespace(name="r2-a", auto_score=None, manual_score=None)]
-    submission = SimpleNamespace(notebooks=[SimpleNamespace(name="e", grades=grades)])
-
-    class Book:
-        def find_assignment(self, name: str):
-            if name != "e":
-                raise MissingEntry()
-            return assignment
-
-        def find_submission(self, epreuve: str, learner: str):
-            if learner != "ana":
-                raise MissingEntry()
-            return submission
-
-    got = read_scores(Book(), ["ana", "zoe"], ["e", "not-generated"])
-    assert got == [
-        ScoreRow("ana", "e", "r1-a", 1.5, 2.0), ScoreRow("ana", "e", "r2-a", 0.0, 1.0),
-        ScoreRow("zoe", "e", "r1-a", 0.0, 2.0), ScoreRow("zoe", "e", "r2-a", 0.0, 1.0),
-    ]
+    layout = CourseLayout.under(tmp_path)
+    layout.course_dir.mkdir()
+    ensure_gradebook(layout)  # nbgrader stamps a new gradebook with the venv's alembic
+    with Gradebook(layout.db_url, layout.course_id) as book:
+        book.add_assignment("e")
+        book.add_notebook("e", "e")
+        for name, points in (("r1-a", 2.0), ("r2-a", 1.0), ("r2-relecture", 2.0)):
+            book.add_grade_cell(name, "e", "e", max_score=points, cell_type="code")
+        for student in ("ana", "zoe"):
+            book.add_student(student)
+        book.add_submission("e", "ana", timestamp="2026-11-02 15:30:00")
+        grades = {g.name: g for g in book.find_submission("e", "ana").notebooks[0].grades}
+        grades["r1-a"].auto_score, grades["r1-a"].manual_score = 0.0, 1.5
+        grades["r1-a"].needs_manual_grade = False
+        book.db.commit()
+        got = read_scores(book, ["ana", "zoe"], ["e", "not-generated"])
+        assert got == [
+            ScoreRow("ana", "e", "r1-a", 1.5, 2.0, HANDED_IN, reviewed=True),
+            ScoreRow("ana", "e", "r2-a", 0.0, 1.0, HANDED_IN, pending=True),
+            ScoreRow("ana", "e", "r2-relecture", 0.0, 2.0, HANDED_IN, pending=True),
+            ScoreRow("zoe", "e", "r1-a", 0.0, 2.0), ScoreRow("zoe", "e", "r2-a", 0.0, 1.0),
+            ScoreRow("zoe", "e", "r2-relecture", 0.0, 2.0),
+        ]
+        # a new hand-in re-opens the review: the old human score no longer counts as reviewed
+        grades["r1-a"].needs_manual_grade = True
+        book.db.commit()
+        assert not read_scores(book, ["ana"], ["e"])[0].reviewed
 
 
 def test_render_table_and_csv() -> None:
@@ -120,6 +134,55 @@ def test_render_table_and_csv() -> None:
     table = render(report, "table")
     assert "ana" in table and "✔ N1 2/2" in table and "✘ 0,5/2" in table
     csv_lines = render(report, "csv").splitlines()
-    assert csv_lines[0] == "learner,competence,points,max_points,validated,level,critical_failures"
-    assert csv_lines[1:] == ["ana,R1,2.0,2.0,true,N1,0", "ana,R2,0.5,2.0,false,,0"]
-    assert render(aggregate([], CHECKS), "json") == '{\n  "learners": []\n}\n'
+    assert csv_lines[0] == ("learner,competence,points,max_points,validated,level,critical_failures,"
+                            "validated_on,pending_reviews")
+    assert csv_lines[1:] == ["ana,R1,2.0,2.0,true,N1,0,2026-11-02,0", "ana,R2,0.5,2.0,false,,0,,0"]
+    assert render(aggregate([], CHECKS), "json") == '{\n  "learners": [],\n  "group": {}\n}\n'
+
+
+REVIEWED = {**CHECKS, "r2-relecture": CheckMeta(("R2",), level="N2", manual=True)}
+
+
+def test_a_review_nobody_scored_leaves_the_competence_provisional() -> None:
+    pending = ScoreRow("ana", "e", "r2-relecture", 0.0, 2.0, HANDED_IN, pending=True)
+    report = aggregate([*rows("ana", r2_a=(2, 2)), pending], REVIEWED)
+    tally = report.learner("ana").competences["R2"]
+    # the automatic checks still validate N1; the review's 2 points are neither earned nor lost
+    assert (tally.points, tally.max_points, tally.level) == (2.0, 2.0, "N1")
+    assert tally.provisional and tally.pending_reviews == ["e/r2-relecture"]
+    assert report.group()["R2"]["pending_reviews"] == 1
+    assert "?" in render(report, "table")
+
+
+def test_a_scored_review_counts_like_any_check() -> None:
+    low = ScoreRow("ana", "e", "r2-relecture", 0.0, 2.0, HANDED_IN, reviewed=True)
+    high = ScoreRow("ana", "e", "r2-relecture", 2.0, 2.0, HANDED_IN, reviewed=True)
+    def level(review: ScoreRow) -> str | None:
+        return aggregate([*rows("ana", r2_a=(2, 2)), review], REVIEWED).learner("ana").competences["R2"].level
+
+    assert level(high) == "N2"
+    # N1 and N2 together: 2 of 4 points, under the 70 % rule: the human's judgement keeps it at N1
+    assert level(low) == "N1"
+
+
+def test_an_automatic_score_on_a_review_cell_waits_for_a_human() -> None:
+    """A learner who turned the review cell into a passing test gets nothing until reviewed."""
+    forged = ScoreRow("ana", "e", "r2-relecture", 2.0, 2.0, HANDED_IN)
+    tally = aggregate([*rows("ana", r2_a=(2, 2)), forged], REVIEWED).learner("ana").competences["R2"]
+    assert tally.provisional and (tally.points, tally.max_points) == (2.0, 2.0)
+
+
+def test_an_unscored_automatic_check_is_a_zero_not_a_pending_review() -> None:
+    unscored = ScoreRow("ana", "e", "r2-a", 0.0, 2.0, HANDED_IN, pending=True)
+    tally = aggregate([unscored], CHECKS).learner("ana").competences["R2"]
+    assert not tally.provisional and (tally.points, tally.max_points) == (0.0, 2.0)
+
+
+def test_group_summary_counts_learners_and_levels() -> None:
+    report = aggregate([*rows("ana", r2_a=(2, 2)), *rows("bob", r2_a=(0, 2)), *rows("eve", r2_a=(2, 2))],
+                       CHECKS)
+    assert report.group()["R2"] == {"learners": 3, "validated": 2, "pending_reviews": 0, "rule": None,
+                                    "levels": {"N1": 2, "N2": 0, "N3": 0}}
+    # evidence lists only the checks that earned points, and no date without validation
+    bob = report.learner("bob").competences["R2"].to_json()
+    assert bob["evidence"] == [{"epreuve": "e", "checks": []}] and bob["validated_on"] is None

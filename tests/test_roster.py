@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 from nbgrader.api import Gradebook
-from tremplin.grading import roster as roster_module
-from tremplin.grading.course import CourseLayout, init_course, open_course
-from tremplin.grading.roster import import_roster, parse_roster, read_roster, require_writable
+from tremplin.grading import course as course_module
+from tremplin.grading.course import CourseLayout, init_course, open_course, require_writable
+from tremplin.grading.roster import import_roster, parse_roster, read_roster
 from tremplin.widgets.errors import TremplinError
 from tremplin.widgets.workspace import Workspace
 
@@ -129,6 +129,15 @@ def test_an_id_taken_by_another_pseudonym_writes_nothing(course) -> None:
     assert report.added == [] and set(students(course)) == {"amina-k"}
 
 
+def test_the_pseudonym_is_kept_in_the_gradebook_and_guards_the_id_without_a_workspace(course) -> None:
+    import_roster(course, parse_roster("pseudonym\nAmina K\n"))
+    with Gradebook(course.layout.db_url, course.layout.course_id) as gradebook:
+        assert gradebook.find_student("amina-k").first_name == "Amina K"  # what the formgrader shows
+    roster = parse_roster("id;pseudonym\namina-k;Amina Kader\n")  # no workspace yet: the gradebook knows
+    import_roster(course, roster)
+    assert len(roster.problems) == 1 and "« Amina K »" in roster.problems[0]
+
+
 def test_a_write_failing_half_way_is_undone(course, monkeypatch: pytest.MonkeyPatch) -> None:
     import_roster(course, parse_roster("pseudonym;email\nZoé;zoe@exemple.fr\n"))
     real = Gradebook.update_or_create_student
@@ -151,7 +160,7 @@ def test_a_write_failing_half_way_is_undone(course, monkeypatch: pytest.MonkeyPa
 def test_read_only_course_and_damaged_gradebook(course, monkeypatch: pytest.MonkeyPatch) -> None:
     roster = parse_roster("pseudonym\nZoé\n")
     with monkeypatch.context() as patch:  # tests run as root, who bypasses file modes
-        patch.setattr(roster_module.os, "access", lambda path, mode: False)
+        patch.setattr(course_module.os, "access", lambda path, mode: False)
         with pytest.raises(TremplinError, match="droits insuffisants"):
             require_writable(course.layout)
         with pytest.raises(TremplinError, match="droits insuffisants"):
@@ -159,6 +168,22 @@ def test_read_only_course_and_damaged_gradebook(course, monkeypatch: pytest.Monk
     course.layout.gradebook_path.write_bytes(b"pas une base SQLite " * 100)
     with pytest.raises(TremplinError, match="carnet de notes est illisible"):
         import_roster(course, roster)
+    # opening the course again says what the file is, before nbgrader fails on it
+    with pytest.raises(TremplinError, match="n'est pas un carnet de notes nbgrader"):
+        open_course(course.layout.course_dir)
+
+
+def test_a_lost_gradebook_is_reported_not_recreated_once_work_was_collected(course) -> None:
+    layout = course.layout
+    layout.gradebook_path.unlink()
+    open_course(layout.course_dir)  # a course with nothing collected yet: a new one is made
+    assert layout.gradebook_path.is_file()
+    handed_in = layout.step_dir("submitted", "zoe", "chercher-offres")
+    handed_in.mkdir(parents=True)
+    layout.gradebook_path.unlink()
+    with pytest.raises(TremplinError, match="a disparu alors que le cours contient des rendus"):
+        open_course(layout.course_dir)
+    assert not layout.gradebook_path.exists() and handed_in.is_dir()  # nothing written, nothing lost
 
 
 # -- the command line -----------------------------------------------------------------

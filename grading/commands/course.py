@@ -44,6 +44,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         ),
     )
     init.add_argument("course_dir", nargs="?", type=Path, metavar="DIR", help=COURSE_HELP)
+    init.add_argument("--course", dest="course_option", type=Path, default=None, metavar="DIR",
+                      help="comme DIR / same as DIR")
     init.add_argument("--course-id", default="tremplin", metavar="ID",
                       help="identifiant du cours (défaut : tremplin) / course id")
     init.set_defaults(func=run_init)
@@ -80,14 +82,22 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         if name == "autograde":
             step.add_argument("--learner", metavar="ID",
                               help="un seul apprenant / one learner only")
+            step.add_argument("--jobs", type=_jobs, default=None, metavar="N",
+                              help="rendus corrigés en même temps (défaut : un par processeur) / "
+                                   "hand-ins graded at once (default: one per CPU)")
         step.set_defaults(func=func)
+
+    from tremplin.grading.commands import course_dashboard, course_feedback, course_policy, course_review
+
+    for module in (course_feedback, course_review, course_policy, course_dashboard):
+        module.register_steps(steps, where)
 
 
 def run_init(args: argparse.Namespace) -> int:
     from tremplin.grading.course import CourseLayout, init_course
     from tremplin.widgets.paths import data_root
 
-    layout = CourseLayout.under(data_root(args.data), args.course_dir, args.course_id)
+    layout = CourseLayout.under(data_root(args.data), args.course_dir or args.course_option, args.course_id)
     report = init_course(layout)
     for path in report.created:
         print(t("course.created", path=path))
@@ -97,19 +107,22 @@ def run_init(args: argparse.Namespace) -> int:
     return 0
 
 
-def _open(args: argparse.Namespace):  # -> Course
-    from tremplin.grading.course import CourseLayout, open_course
+def open_for_step(args: argparse.Namespace, *, write: bool = True):  # -> Course
+    """The course of --course / --data; a step that writes first checks it may (nothing half-done)."""
+    from tremplin.grading.course import CourseLayout, open_course, require_writable
     from tremplin.widgets.paths import data_root
 
-    layout = CourseLayout.under(data_root(args.data), args.course)
-    return open_course(layout.course_dir)
+    course = open_course(CourseLayout.under(data_root(args.data), args.course).course_dir)
+    if write:
+        require_writable(course.layout)
+    return course
 
 
 def run_roster(args: argparse.Namespace) -> int:
     import sys
 
-    from tremplin.grading.course import CourseLayout, open_course
-    from tremplin.grading.roster import import_roster, read_roster, require_writable
+    from tremplin.grading.course import CourseLayout, open_course, require_writable
+    from tremplin.grading.roster import import_roster, read_roster
     from tremplin.widgets.errors import TremplinError
     from tremplin.widgets.paths import data_root
 
@@ -132,19 +145,33 @@ def run_roster(args: argparse.Namespace) -> int:
 def run_release(args: argparse.Namespace) -> int:
     from tremplin.grading.exchange import release_epreuves
 
-    return _status(release_epreuves(_open(args), args.epreuves))
+    return _status(release_epreuves(open_for_step(args), args.epreuves))
 
 
 def run_collect(args: argparse.Namespace) -> int:
     from tremplin.grading.exchange import collect_epreuves
 
-    return _status(collect_epreuves(_open(args), args.epreuves))
+    return _status(collect_epreuves(open_for_step(args), args.epreuves))
 
 
 def run_autograde(args: argparse.Namespace) -> int:
-    from tremplin.grading.autograde import autograde_epreuves
+    from tremplin.grading.group_grading import grade_group
+    from tremplin.grading.progress_bar import ProgressBar
 
-    return _status(autograde_epreuves(_open(args), args.epreuves, args.learner))
+    bar = ProgressBar(t("autograde.bar_label"))
+    return _status(grade_group(open_for_step(args), args.epreuves, args.learner, progress=bar.note,
+                               jobs=args.jobs, bar=bar))
+
+
+def _jobs(value: str) -> int:
+    """--jobs N: a whole number ≥ 1, else argparse's own usage error."""
+    try:
+        jobs = int(value)
+    except ValueError:
+        jobs = 0
+    if jobs < 1:
+        raise argparse.ArgumentTypeError(t("autograde.bad_jobs", value=value))
+    return jobs
 
 
 def _status(results: list) -> int:

@@ -47,7 +47,10 @@ def run(args: argparse.Namespace) -> int:
         report.learners = [found]
     for warning in report.warnings:
         print(warning, file=sys.stderr)
-    sys.stdout.write(render(report, args.format))
+    if args.learner is not None and args.format == "table":
+        sys.stdout.write(render_learner(report))
+    else:
+        sys.stdout.write(render(report, args.format))
     return 0
 
 
@@ -60,7 +63,8 @@ def render(report: Any, fmt: str) -> str:
     return render_table(report)
 
 
-CSV_HEADER = ("learner", "competence", "points", "max_points", "validated", "level", "critical_failures")
+CSV_HEADER = ("learner", "competence", "points", "max_points", "validated", "level", "critical_failures",
+              "validated_on", "pending_reviews")
 
 
 def render_csv(report: Any) -> str:
@@ -72,7 +76,8 @@ def render_csv(report: Any) -> str:
         for cid, tally in learner["competences"].items():
             writer.writerow([learner["id"], cid, tally["points"], tally["max_points"],
                              "true" if tally["validated"] else "false",
-                             tally["level"] or "", tally["critical_failures"]])
+                             tally["level"] or "", tally["critical_failures"],
+                             tally["validated_on"] or "", len(tally["pending_reviews"])])
     return out.getvalue()
 
 
@@ -90,9 +95,64 @@ def render_table(report: Any) -> str:
     lines = ["  ".join(str(v).ljust(w) for v, w in zip(row, widths, strict=True)).rstrip()
              for row in [header, *rows]]
     lines.insert(1, "  ".join("-" * w for w in widths))
+    lines.append(_group_line(report, competences))
     lines.append("")
     lines.append(t("course.report_legend"))
+    lines.extend(_rule_lines(report, competences))
     return "\n".join(lines) + "\n"
+
+
+def _group_line(report: Any, competences: list[str]) -> str:
+    group = report.group()
+    cells = [f"{cid} {group[cid]['validated']}/{group[cid]['learners']}"
+             for cid in competences if cid in group]
+    return t("course.report_group", cells=", ".join(cells))
+
+
+def _rule_lines(report: Any, competences: list[str]) -> list[str]:
+    """The validation rule in words: the common one once, then each competence's own."""
+    rules = {cid: report.rules[cid] for cid in competences if cid in report.rules}
+    if not rules:
+        return []
+    common = max(set(rules.values()), key=list(rules.values()).count)
+    lines = [t("course.report_rule", rule=common)]
+    lines += [t("course.report_own_rule", competence=cid, rule=rule)
+              for cid, rule in rules.items() if rule != common]
+    return lines
+
+
+def render_learner(report: Any) -> str:
+    """One learner in detail: each competence's status, level, date, evidence and reviews."""
+    from tremplin.grading.certification import check_title, epreuve_evidence
+
+    lines = []
+    for learner in report.to_json()["learners"]:
+        lines.append(t("course.report_detail_title", learner=learner["id"]))
+        for cid, tally in learner["competences"].items():
+            lines.append(f"  {cid:<4} {_cell(tally)}  {_status(tally)}")
+            for item in tally["evidence"]:
+                title = epreuve_evidence(item["epreuve"], ()).name
+                checks = "; ".join(_check_label(check_title(c), c) for c in item["checks"])
+                lines.append(f"         {title} : {checks or t('course.report_no_check')}")
+            for review in tally["pending_reviews"]:
+                lines.append("         " + t("course.report_review_waiting", review=review))
+    lines.append("")
+    lines.append(t("course.report_legend"))
+    lines.extend(_rule_lines(report, sorted({c for item in report.learners for c in item.competences},
+                                            key=_natural_key)))
+    return "\n".join(lines) + "\n"
+
+
+def _check_label(title: str, check_id: str) -> str:
+    return check_id if title == check_id else f"{title} ({check_id})"
+
+
+def _status(tally: dict[str, Any]) -> str:
+    if tally["pending_reviews"]:
+        return t("course.report_status_provisional")
+    if tally["validated"]:
+        return t("course.report_status_validated", level=tally["level"], date=tally["validated_on"] or "-")
+    return t("course.report_status_not_validated")
 
 
 def _cell(tally: dict[str, Any] | None) -> str:
@@ -100,7 +160,8 @@ def _cell(tally: dict[str, Any] | None) -> str:
         return "·"
     mark = f"✔ {tally['level']}" if tally["validated"] else "✘"
     critical = " !" if tally["critical_failures"] else ""
-    return f"{mark} {_num(tally['points'])}/{_num(tally['max_points'])}{critical}"
+    waiting = " ?" if tally.get("pending_reviews") else ""
+    return f"{mark} {_num(tally['points'])}/{_num(tally['max_points'])}{critical}{waiting}"
 
 
 def _num(value: float) -> str:
