@@ -124,6 +124,11 @@ def _blank(value: str) -> str:
     return value.strip() or "_" * 32
 
 
+def _that(name: str) -> str:
+    """« que » elides before a vowel or a mute h: « atteste qu'Alice », « atteste que Bruno »."""
+    return "qu'" if name[:1].lower() in "aàâeéèêëiîïoôuùûyh" else "que "
+
+
 def _competence(sheet: _Sheet, item: CertifiedCompetence) -> None:
     sheet.need(11.5 * 1.3 * 2 + 10 * 1.3 * 3)  # the heading and its first lines stay together
     sheet.text(f"{item.id} — {item.statement}", BOLD, 11.5, ACCENT, before=6, after=1)
@@ -149,7 +154,8 @@ def _draw(sheet: _Sheet, data: AttestationData, code: str) -> None:
                    10.5, MARGIN)
     sheet.labelled(t("attestation.pdf_issued", FR), french_date(data.issued_on), 10.5, MARGIN)
     sheet.text(t("attestation.pdf_intro", FR, structure=structure or t("attestation.pdf_the_structure", FR),
-                 pseudonym=data.pseudonym, count=len(data.competences)), before=6, after=4)
+                 that=_that(data.pseudonym), pseudonym=data.pseudonym, count=len(data.competences)),
+               before=6, after=4)
     for item in data.competences:
         _competence(sheet, item)
     sheet.need(62 * mm)  # signature and code stay together, on a new page if need be

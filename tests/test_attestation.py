@@ -108,7 +108,7 @@ def test_long_lists_flow_onto_more_pages_with_footer(tmp_path: Path) -> None:
 def test_blank_structure_and_mediator_leave_lines_to_fill(tmp_path: Path) -> None:
     data = dataclasses.replace(make_attestation(), structure="", mediator="")
     _reader, text = pdf_text(write_attestation_pdf(data, tmp_path / "b.pdf", "TRMP-ABCD-EFGH"))
-    assert "Structure : ____" in text and "La structure atteste que Alice Martin" in text.replace("\n", " ")
+    assert "Structure : ____" in text and "La structure atteste qu'Alice Martin" in text.replace("\n", " ")
 
 
 def test_nothing_validated_is_a_french_error_and_no_file(tmp_path: Path, course_key: OKPKey) -> None:

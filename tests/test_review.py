@@ -231,9 +231,11 @@ def test_the_review_command_lists_shows_and_scores(graded: dict, capsys: pytest.
 
     course_dir = str(graded["layout"].course_dir)
     score_review(graded["course"], EPREUVE, "alice", ITEM, 2)
+    score_review(graded["course"], EPREUVE, "bruno", ITEM, 0)  # whatever the tests above left
     assert cli.main(["course", "review", "--course", course_dir]) == 0
     listed = capsys.readouterr().out
-    assert "chloe  lettre-adaptee  d2-lettre-convaincante" in listed and "alice" not in listed
+    assert "chloe  lettre-adaptee  d2-lettre-convaincante" in listed
+    assert "alice" not in listed and "bruno" not in listed
     assert cli.main(["course", "review", "alice", EPREUVE, "--course", course_dir]) == 0
     shown = capsys.readouterr().out
     assert shown.index(graded["offer"].title) < shown.index("Grille de relecture")

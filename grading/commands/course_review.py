@@ -72,7 +72,8 @@ def _show(course: object, learner: str, epreuve: str, item: str) -> int:
     handed_in = course.layout.step_dir("autograded", learner, epreuve)  # type: ignore[attr-defined]
     if not handed_in.is_dir():
         raise _error("review.not_graded", epreuve=epreuve, learner=learner)
-    artefact, rubric = review_text(item, handed_in / "workspace")
+    with course.kernel_environment():  # type: ignore[attr-defined]  # the course's world, as at autograde
+        artefact, rubric = review_text(item, handed_in / "workspace")
     sys.stdout.write(f"{artefact}\n\n{rubric}\n")
     return 0
 
