@@ -14,6 +14,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from course_support import nbgrader_meta
 from tremplin.grading import cli, gradebook_report
 from tremplin.grading.autograde import autograde_epreuves
 from tremplin.grading.course import CourseLayout, init_course, open_course
@@ -29,14 +30,6 @@ CHECKS = {
     # minor, counts for R2: passes when the kernel sees the course's TREMPLIN_DATA
     "t-donnees": CheckMeta(competences=("R2",), critical=False),
 }
-
-
-def nbgrader_meta(grade_id: str, *, grade: bool = False, points: float = 0) -> dict:
-    meta = {"grade": grade, "grade_id": grade_id, "locked": True, "schema_version": 3,
-            "solution": False}
-    if grade:
-        meta["points"] = points
-    return {"nbgrader": meta}
 
 
 def build_epreuve(folder: Path) -> None:
@@ -55,8 +48,8 @@ def build_epreuve(folder: Path) -> None:
     cells = [
         v4.new_markdown_cell("Écrivez une lettre qui dit bonjour.",
                              metadata=nbgrader_meta("consignes")),
-        v4.new_code_cell(letter, metadata=nbgrader_meta("t-lettre", grade=True, points=2)),
-        v4.new_code_cell(data, metadata=nbgrader_meta("t-donnees", grade=True, points=1)),
+        v4.new_code_cell(letter, metadata=nbgrader_meta("t-lettre", 2)),
+        v4.new_code_cell(data, metadata=nbgrader_meta("t-donnees", 1)),
     ]
     notebook = v4.new_notebook(cells=cells)
     notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
