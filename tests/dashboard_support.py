@@ -16,13 +16,12 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import time
 import warnings
 from datetime import datetime, timedelta
 from functools import cache
 from pathlib import Path
 
-from test_kiosk_support import Kiosk
+from test_kiosk_support import Kiosk, wait_until_ready
 from tremplin.grading.attempts import record_attempt
 from tremplin.grading.course import CourseLayout, init_course
 from tremplin.grading.kiosk import free_port
@@ -129,12 +128,4 @@ def start_dashboard(tmp: Path, course_dir: Path, timeout: float = 60) -> Kiosk:
             stdout=out, stderr=subprocess.STDOUT,
         )
     server = Kiosk(process, port, course_dir.parent, course_dir, log)
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if "Le tableau de bord est prêt" in server.output():
-            return server
-        if process.poll() is not None:
-            break
-        time.sleep(0.2)
-    server.stop()
-    raise AssertionError(f"the dashboard did not start:\n{server.output()[-3000:]}")
+    return wait_until_ready(server, "Le tableau de bord est prêt", timeout)

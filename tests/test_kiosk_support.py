@@ -134,16 +134,20 @@ def start_kiosk(
              "--notebooks", str(notebooks)],
             stdout=out, stderr=subprocess.STDOUT,
         )
-    kiosk = Kiosk(process, port, data, notebooks, log)
+    return wait_until_ready(Kiosk(process, port, data, notebooks, log), "Tremplin est prêt", timeout)
+
+
+def wait_until_ready(server: Kiosk, marker: str, timeout: float) -> Kiosk:
+    """The server once its output says `marker`; stopped, with its output, if it never does."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        if "Tremplin est prêt" in kiosk.output():
-            return kiosk
-        if process.poll() is not None:
+        if marker in server.output():
+            return server
+        if server.process.poll() is not None:
             break
         time.sleep(0.2)
-    kiosk.stop()
-    raise AssertionError(f"the kiosk did not start:\n{kiosk.output()[-3000:]}")
+    server.stop()
+    raise AssertionError(f"the server did not start:\n{server.output()[-3000:]}")
 
 
 def served_pages(tmp: Path, pages: tuple[str, ...]) -> Path:
