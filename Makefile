@@ -10,7 +10,7 @@ OFFERS ?= 2000
 PIP := $(BIN)/python -m pip --quiet --disable-pip-version-check
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: install test-deps chromium world course kiosk test lint bench clean
+.PHONY: install test-deps chromium node-tools world course kiosk test lint bench clean
 
 install: $(VENV)/.installed
 
@@ -24,7 +24,25 @@ $(VENV)/.installed: pyproject.toml constraints.txt
 	@$(PIP) uninstall -y rfc3987-syntax >/dev/null 2>&1 || true
 	@touch $@
 
-test-deps: $(VENV)/.test-installed chromium
+test-deps: $(VENV)/.test-installed chromium node-tools
+
+# Node tools of the tests (axe-core, configurable-http-proxy), locked by tests/node/package-lock.json.
+node-tools: tests/node/node_modules/.installed
+
+tests/node/node_modules/.installed: tests/node/package.json tests/node/package-lock.json
+	@if ! command -v npm >/dev/null; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "Installation de Node.js et npm (Debian) pour les tests / installing Debian's nodejs and npm…"; \
+	    (apt-get install -y -q nodejs npm >/dev/null 2>&1 || (apt-get update -q >/dev/null && apt-get install -y -q nodejs npm >/dev/null)) \
+	      || { echo "Échec de l'installation de npm / could not install npm" >&2; exit 1; }; \
+	  else \
+	    echo "Les tests ont besoin de npm : lancez « sudo apt-get install nodejs npm » puis relancez « make test ». / The tests need npm." >&2; \
+	    exit 1; \
+	  fi; \
+	fi
+	@cd tests/node && npm ci --no-audit --no-fund --loglevel=error > install.log 2>&1 \
+	  || { cat tests/node/install.log; echo "Échec de l'installation des outils Node / npm ci failed" >&2; exit 1; }
+	@touch $@
 
 $(VENV)/.test-installed: $(VENV)/.installed
 	@$(PIP) install -c constraints.txt -e '.[test]' > $(VENV)/install-test.log 2>&1 \

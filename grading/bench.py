@@ -15,6 +15,7 @@ from typing import Any
 
 from tremplin.grading.bench_certification import TARGETS as CERT_TARGETS
 from tremplin.grading.bench_documents import TARGETS as DOCUMENT_TARGETS
+from tremplin.grading.bench_load import TARGETS as LOAD_TARGETS
 from tremplin.grading.bench_mail import TARGETS as MAIL_TARGETS
 
 LESSON = "lecons/01-chercher-des-offres.ipynb"
@@ -33,6 +34,7 @@ TARGETS: tuple[tuple[str, str, float], ...] = (
     *MAIL_TARGETS,
     *DOCUMENT_TARGETS,
     *CERT_TARGETS,
+    *LOAD_TARGETS,
 )
 #: Bounds that must be strictly below (a growth of exactly 3× is not "under 3×").
 STRICT = {"search_p95_growth_10k_to_100k"}
@@ -77,6 +79,7 @@ def run_bench(data_root: Path, *, runs: int = 3, progress: Callable[[str], None]
         bench_certification,
         bench_documents,
         bench_kiosk,
+        bench_load,
         bench_mail,
         bench_routes,
         bench_search,
@@ -126,6 +129,8 @@ def run_bench(data_root: Path, *, runs: int = 3, progress: Callable[[str], None]
             )
             figures.update(bench_kiosk.kiosk(browser, Path(data_root).resolve(), LESSON, runs))
             browser.close()
+        progress("bench: 1, 5, 10 puis 20 apprenants à la fois / 1, 5, 10, 20 learners at once on a kiosk…")
+        figures.update(bench_load.load_figures(Path(data_root).resolve() / "world", progress=progress))
     return {"figures": figures, "targets_met": verdicts(figures)}
 
 

@@ -17,7 +17,9 @@ from tremplin.widgets.errors import TremplinError
 
 from tremplin import __version__
 
-COMMANDS = ("kiosk", "world", "course", "check", "report", "referential", "attestation", "demo", "bench")
+COMMANDS = (
+    "kiosk", "visit", "world", "course", "check", "report", "referential", "attestation", "demo", "bench",
+)
 
 
 class OneLineParser(argparse.ArgumentParser):

@@ -39,7 +39,8 @@ def test_learner_starts_a_visit_opens_a_lesson_and_ends_the_visit(kiosk: Kiosk, 
         font_px = page.evaluate("parseFloat(getComputedStyle(document.body).fontSize)")
         assert font_px >= 18
 
-        field.fill("Zoé Navigateur")
+        page.get_by_role("button", name="C'est ma première visite").click()
+        page.get_by_label("Choisissez un pseudonyme").fill("Zoé Navigateur")
         page.get_by_role("button", name="Commencer").click()
         lesson = page.get_by_role("link", name=LESSON_TITLE)
         lesson.wait_for(timeout=WIDGETS_TIMEOUT_MS)

@@ -1,9 +1,17 @@
-"""The kiosk home page: a warm welcome, the pseudonym, then the learner's lessons and épreuves.
+"""The kiosk home page: a warm welcome, pseudonym and code, then the learner's lessons and épreuves.
 
-Pages are discovered, not listed by hand: every notebook in lecons/ and epreuves/ of the
-folder served appears, titled by its metadata `tremplin.title` or its first heading. The
-page's state (who is here) lives in the visit file, never only in the kernel, so coming
-back to the home page with `?visit=` shows the same list without asking again.
+A returning learner types their pseudonym and code; a first visit chooses a pseudonym and
+writes down the code the kiosk proposes (widgets/visit_code.py). Pages are discovered, not
+listed by hand: every notebook in lecons/ and epreuves/ of the folder served appears,
+titled by its metadata `tremplin.title` or its first heading. The page's state (who is
+here) lives in the visit file, never only in the kernel, so coming back to the home page
+with `?visit=` shows the same list without asking again.
+
+The end of a visit reaches this page in two ways: « Terminer ma visite » here (the message
+then carries `data-tremplin-ended`, and tremplin.js clears the browser and reloads the home
+page), or an address `?visit=<token>&fin=<reason>` that tremplin.js opens when the learner
+has been away too long (or clicks « Terminer » in another page's header): the visit is
+ended before anything else, and the page says why.
 """
 
 from __future__ import annotations
@@ -17,11 +25,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import ipywidgets as widgets
+from tremplin.widgets.errors import TremplinError
 from tremplin.widgets.i18n import t
-from tremplin.widgets.visit import Visit, current_visit, end_visit, page_url, start_visit
-from tremplin.widgets.workspace import WorkspaceError
+from tremplin.widgets.visit import Visit, current_visit, end_visit, guard_visit, page_url, request_query
+from tremplin.widgets.visit_code import create_learner, propose_code, sign_in
 
 LESSONS_DIR, EPREUVES_DIR = "lecons", "epreuves"
+#: Why a visit ended, as tremplin.js names it in `?fin=`: the message to show for each.
+END_REASONS = {"terminee": "kiosk.ended", "inactivite": "kiosk.timed_out"}
 _HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(.+?)\s*#*\s*$", re.MULTILINE)
 
 
@@ -80,8 +91,10 @@ def discover_pages(folder: Path, subfolder: str) -> list[PageLink]:
     ]
 
 
-def _message_html(text: str, role: str = "status") -> str:
-    return f'<div class="tremplin-message" role="{role}"><p>{html.escape(text)}</p></div>'
+def _message_html(text: str, role: str = "status", ended: str = "") -> str:
+    """A message box; `ended` marks the end of a visit for tremplin.js (clear the browser, reload)."""
+    marker = f' data-tremplin-ended="{html.escape(ended)}"' if ended else ""
+    return f'<div class="tremplin-message" role="{role}"{marker}><p>{html.escape(text)}</p></div>'
 
 
 def _links_html(heading: str, empty: str, pages: list[PageLink], visit: Visit) -> str:
@@ -94,27 +107,67 @@ def _links_html(heading: str, empty: str, pages: list[PageLink], visit: Visit) -
     return f"<h2>{html.escape(heading)}</h2>{body}"
 
 
+def _field(widget_class: type, label: str, placeholder: str = "") -> widgets.Widget:
+    return widget_class(
+        description=label,
+        placeholder=placeholder,
+        style={"description_width": "initial"},
+        layout=widgets.Layout(width="100%", max_width="32em"),
+    )
+
+
+def _paragraphs(*keys: str) -> widgets.HTML:
+    return widgets.HTML("".join(f"<p>{html.escape(t(key))}</p>" for key in keys))
+
+
 class HomePage:
     """The live widgets of the home page; tests drive it by setting values and calling handlers."""
 
-    def __init__(self, root: Path | None = None, folder: Path | None = None, visit: Visit | None = None):
+    def __init__(
+        self,
+        root: Path | None = None,
+        folder: Path | None = None,
+        visit: Visit | None = None,
+        ended: str | None = None,
+    ):
         self.root = root
         self.folder = notebooks_dir(folder)
         self.visit: Visit | None = None
         self.welcome = widgets.HTML(self._welcome_html())
-        self.pseudonym = widgets.Text(
-            description=t("kiosk.pseudonym_label"),
-            placeholder=t("kiosk.pseudonym_placeholder"),
-            style={"description_width": "initial"},
-            layout=widgets.Layout(width="100%", max_width="32em"),
+        self.message = widgets.HTML()
+        # A returning learner: pseudonym and code.
+        self.pseudonym = _field(widgets.Text, t("kiosk.pseudonym_label"), t("kiosk.pseudonym_placeholder"))
+        self.code = _field(widgets.Password, t("kiosk.code_label"), t("kiosk.code_placeholder"))
+        self.sign_in_button = widgets.Button(
+            description=t("kiosk.sign_in"), button_style="primary", tooltip=t("kiosk.sign_in_tooltip")
         )
+        self.sign_in_button.on_click(self.on_sign_in)
+        self.first_visit_button = widgets.Button(description=t("kiosk.first_visit"))
+        self.first_visit_button.on_click(self.on_first_visit)
+        self.form = widgets.VBox([
+            widgets.HTML(f"<h2>{html.escape(t('kiosk.returning_heading'))}</h2>"),
+            _paragraphs("kiosk.returning_help"),
+            self.pseudonym, self.code, self.sign_in_button,
+            _paragraphs("kiosk.code_forgotten"),
+            widgets.HTML(f"<h2>{html.escape(t('kiosk.first_heading'))}</h2>"),
+            self.first_visit_button,
+        ])
+        # A first visit: a pseudonym to choose and the code the kiosk proposes.
+        placeholder = t("kiosk.pseudonym_placeholder")
+        self.new_pseudonym = _field(widgets.Text, t("kiosk.new_pseudonym_label"), placeholder)
+        self.new_code = _field(widgets.Text, t("kiosk.new_code_label"))
         self.start_button = widgets.Button(
             description=t("kiosk.start"), button_style="primary", tooltip=t("kiosk.start_tooltip")
         )
         self.start_button.on_click(self.on_start)
-        self.message = widgets.HTML()
-        help_text = widgets.HTML(f"<p>{html.escape(t('kiosk.pseudonym_help'))}</p>")
-        self.form = widgets.VBox([help_text, self.pseudonym, self.start_button])
+        self.back_button = widgets.Button(description=t("kiosk.back_to_sign_in"))
+        self.back_button.on_click(self.on_back)
+        self.first_form = widgets.VBox([
+            widgets.HTML(f"<h2>{html.escape(t('kiosk.first_heading'))}</h2>"),
+            _paragraphs("kiosk.pseudonym_help"), self.new_pseudonym,
+            _paragraphs("kiosk.code_help"), self.new_code,
+            self.start_button, self.back_button,
+        ])
         self.pages = widgets.HTML()
         self.end_button = widgets.Button(description=t("kiosk.end"), tooltip=t("kiosk.end_tooltip"))
         self.end_button.on_click(self.on_end)
@@ -122,7 +175,9 @@ class HomePage:
             f"<h2>{html.escape(t('kiosk.end_heading'))}</h2><p>{html.escape(t('kiosk.end_help'))}</p>"
         )
         self.session = widgets.VBox([self.pages, end_text, self.end_button])
-        self.widget = widgets.VBox([self.welcome, self.message, self.form, self.session])
+        self.widget = widgets.VBox([self.welcome, self.message, self.form, self.first_form, self.session])
+        if ended:
+            self.message.value = _message_html(t(END_REASONS.get(ended, "kiosk.ended")))
         self._show(visit)
 
     def _welcome_html(self) -> str:
@@ -130,41 +185,74 @@ class HomePage:
         paragraphs = "".join(f"<p>{html.escape(t(key))}</p>" for key in keys)
         return f"<h1>{html.escape(t('kiosk.welcome'))}</h1>{paragraphs}"
 
-    def _show(self, visit: Visit | None) -> None:
-        """Show the form (no visit) or the learner's pages (a visit)."""
+    def _show(self, visit: Visit | None, new_code: str = "", first: bool = False) -> None:
+        """Show the sign-in form, the first-visit form, or (with a visit) the learner's pages."""
         self.visit = visit
+        self.code.value = ""
         if visit is None:
-            self.form.layout.display = None
+            self.form.layout.display = "none" if first else None
+            self.first_form.layout.display = None if first else "none"
             self.session.layout.display = "none"
             self.pages.value = ""
             return
         lessons = discover_pages(self.folder, LESSONS_DIR)
         epreuves = discover_pages(self.folder, EPREUVES_DIR)
         hello = html.escape(t("kiosk.hello", pseudonym=visit.pseudonym))
+        reminder = f"<p><strong>{html.escape(t('kiosk.code_reminder', code=new_code))}</strong></p>"
         self.pages.value = (
-            f"<h2>{hello}</h2><p>{html.escape(t('kiosk.choose'))}</p>"
+            f'<div class="tremplin-visit" data-tremplin-visit="{html.escape(visit.token or "")}">'
+            f"<h2>{hello}</h2>{reminder if new_code else ''}<p>{html.escape(t('kiosk.choose'))}</p>"
             + _links_html(t("kiosk.lessons"), t("kiosk.no_lessons"), lessons, visit)
             + _links_html(t("kiosk.epreuves"), t("kiosk.no_epreuves"), epreuves, visit)
+            + "</div>"
         )
-        self.form.layout.display = "none"
+        self.form.layout.display = self.first_form.layout.display = "none"
         self.session.layout.display = None
 
-    def on_start(self, _button: widgets.Button | None = None) -> None:
-        """"Commencer": open the learner's workspace and start the visit, or say what is wrong."""
+    def _opened(self, visit: Visit, new_code: str = "") -> None:
+        self.message.value = ""
+        self.pseudonym.value = self.new_pseudonym.value = self.new_code.value = ""
+        guard_visit(visit, self.root)  # under Voilà: this kernel ends with the visit
+        self._show(visit, new_code)
+
+    def on_sign_in(self, _button: widgets.Button | None = None) -> None:
+        """« Ouvrir mon espace »: pseudonym and code; one message whatever was wrong."""
         try:
-            visit = start_visit(self.pseudonym.value, self.root)
-        except WorkspaceError as error:
+            visit = sign_in(self.pseudonym.value, self.code.value, self.root)
+        except TremplinError as error:
+            self.code.value = ""
             self.message.value = _message_html(str(error), role="alert")
             return
+        self._opened(visit)
+
+    def on_first_visit(self, _button: widgets.Button | None = None) -> None:
+        """« C'est ma première visite »: propose a code to write down."""
         self.message.value = ""
-        self._show(visit)
+        self.new_code.value = propose_code()
+        if self.pseudonym.value.strip() and not self.new_pseudonym.value:
+            self.new_pseudonym.value = self.pseudonym.value
+        self._show(None, first=True)
+
+    def on_back(self, _button: widgets.Button | None = None) -> None:
+        self.message.value = ""
+        self._show(None)
+
+    def on_start(self, _button: widgets.Button | None = None) -> None:
+        """« Commencer » (first visit): create the learner's space with their code, or say what is wrong."""
+        code = self.new_code.value.strip()
+        try:
+            visit = create_learner(self.new_pseudonym.value, code, self.root)
+        except TremplinError as error:
+            self.message.value = _message_html(str(error), role="alert")
+            return
+        self._opened(visit, new_code=code)
 
     def on_end(self, _button: widgets.Button | None = None) -> None:
-        """"Terminer ma visite": forget the token and say that nothing stays on this computer."""
+        """"Terminer ma visite": forget the token; tremplin.js then clears the browser."""
         if self.visit is not None and self.visit.token:
             end_visit(self.visit.token, self.root)
         self.pseudonym.value = ""
-        self.message.value = _message_html(t("kiosk.ended"))
+        self.message.value = _message_html(t("kiosk.ended"), ended="terminee")
         self._show(None)
 
 
@@ -175,10 +263,17 @@ def show_home(
 ) -> None:
     """Show the home page for the learner in front of it (their visit, if the URL carries one).
 
-    Returns nothing, so the notebook cell prints no stray value under the widgets; tests
-    build a `HomePage` directly.
+    An address with `fin=` ends its visit first (the inactivity timer and the other pages'
+    « Terminer » link come here), and never reopens it. Returns nothing, so the notebook
+    cell prints no stray value under the widgets; tests build a `HomePage` directly.
     """
-    page = HomePage(root, folder, current_visit(root))
+    query = request_query()
+    ended = query.get("fin")
+    if ended:
+        end_visit(query.get("visit"), root)
+        page = HomePage(root, folder, None, ended=ended)
+    else:
+        page = HomePage(root, folder, current_visit(root))
     if display is None:
         from IPython.display import display
     display(page.widget)

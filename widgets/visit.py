@@ -10,6 +10,13 @@ A page knows its visitor only from the request: Voilà gives the kernel the quer
 (QUERY_STRING), after `voila.utils.wait_for_request()` when the kernel was preheated.
 Outside Voilà (JupyterLab, tests, nbgrader, the demo) TREMPLIN_WORKSPACE names the
 workspace instead, and nothing ever waits.
+
+A visit ends by « Terminer ma visite », by the page's inactivity timer (tremplin.js), or on
+the server when no page of it has been open for `end_after_s` (the visit file's mtime is
+its last sign of life). Under Voilà every kernel that serves a visit runs `guard_visit`: it
+touches the visit file while the kernel lives and, once the visit is gone, asks Voilà to
+shut the kernel down, so no page of an ended visit keeps the learner's work in memory.
+The timings are in the template's visit.json (`visit_settings`).
 """
 
 from __future__ import annotations
@@ -21,10 +28,14 @@ import os
 import re
 import secrets
 import tempfile
-from dataclasses import dataclass
+import threading
+import urllib.error
+import urllib.request
+from collections.abc import Callable
+from dataclasses import dataclass, fields
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from urllib.parse import parse_qs, quote
+from urllib.parse import parse_qs, quote, urlencode
 
 from tremplin.widgets.i18n import t
 from tremplin.widgets.paths import data_root
@@ -34,15 +45,21 @@ __all__ = [
     "VISITOR_CELL_TAG",
     "VISIT_LIFETIME",
     "Visit",
+    "VisitSettings",
     "current_visit",
     "data_root",
     "end_visit",
+    "guard_visit",
     "home_url",
     "is_valid_token",
     "load_visit",
     "missing_visit_html",
     "page_url",
+    "request_query",
+    "shutdown_own_kernel",
     "start_visit",
+    "touch_visit",
+    "visit_settings",
     "wait_for_visitor",
 ]
 
@@ -55,8 +72,50 @@ VISIT_LIFETIME = timedelta(hours=12)
 _TOKEN = re.compile(r"^[A-Za-z0-9_-]{43}$")
 _TOKEN_BYTES = 32
 HOME_NOTEBOOK = "accueil.ipynb"
+#: The visit's timings, beside the template that shows the warning (one file for both sides).
+SETTINGS_PATH = Path("voila") / "templates" / "tremplin" / "visit.json"
 
 _request_seen = False
+_guard: tuple[threading.Event, threading.Thread] | None = None
+
+
+@dataclass(frozen=True)
+class VisitSettings:
+    """The template's visit.json; the page warns at `warn_after_s` without input and ends at
+    `end_after_s`; kernels check their visit every `check_every_s`; `max_failures` wrong codes
+    lock a pseudonym for `lock_minutes` (doubled at each new lock)."""
+
+    warn_after_s: float = 600
+    end_after_s: float = 720
+    check_every_s: float = 10
+    max_failures: int = 5
+    lock_minutes: float = 15
+
+    @property
+    def orphan_after(self) -> timedelta:
+        """No page open for this long ends the visit: the page's own limit, plus two checks."""
+        return timedelta(seconds=self.end_after_s + 2 * self.check_every_s)
+
+
+def visit_settings(notebooks: Path | None = None) -> VisitSettings:
+    """visit.json of the folder served ($TREMPLIN_NOTEBOOKS, else the kit's); defaults if unreadable."""
+    if notebooks is None:
+        from_env = os.environ.get("TREMPLIN_NOTEBOOKS")
+        if from_env:
+            notebooks = Path(from_env)
+        else:
+            from tremplin import NOTEBOOKS_DIR
+
+            notebooks = Path(NOTEBOOKS_DIR)
+    try:
+        raw = json.loads((notebooks / SETTINGS_PATH).read_text(encoding="utf-8"))
+        values = {field.name: float(raw[field.name]) for field in fields(VisitSettings) if field.name in raw}
+    except (OSError, ValueError, TypeError, AttributeError):
+        return VisitSettings()
+    values = {name: value for name, value in values.items() if value > 0}  # a zero would end every visit
+    if "max_failures" in values:
+        values["max_failures"] = max(1, int(values["max_failures"]))
+    return VisitSettings(**values)
 
 
 @dataclass(frozen=True)
@@ -123,7 +182,8 @@ def load_visit(token: object, root: Path | None = None, *, now: datetime | None 
         )
     except (OSError, ValueError, KeyError, TypeError):
         return None
-    if started.tzinfo is None or (now or datetime.now(UTC)) - started > VISIT_LIFETIME:
+    now = now or datetime.now(UTC)
+    if started.tzinfo is None or now - started > VISIT_LIFETIME or now - _last_seen(path) > _orphan_after():
         end_visit(str(token), root)
         return None
     learners = (root / LEARNERS_DIR).resolve()
@@ -141,6 +201,92 @@ def end_visit(token: object, root: Path | None = None) -> bool:
     except FileNotFoundError:
         return False
     return True
+
+
+def touch_visit(token: object, root: Path | None = None) -> bool:
+    """Record that a page of the visit is open (the file's mtime); False if the visit is gone."""
+    if not is_valid_token(token):
+        return False
+    try:
+        os.utime(_visit_file(data_root(root), str(token)))
+    except OSError:
+        return False
+    return True
+
+
+def _last_seen(path: Path) -> datetime:
+    return datetime.fromtimestamp(path.stat().st_mtime, UTC)
+
+
+def _orphan_after() -> timedelta:
+    return visit_settings().orphan_after
+
+
+def shutdown_own_kernel() -> bool:
+    """Ask the Voilà server to shut this kernel down, as the page does when it closes.
+
+    Voilà's own endpoint (POST voila/api/shutdown/<kernel id>, the one its page calls on
+    `beforeunload`), so the kernel manager stops it for good: a kernel that exited by
+    itself would be restarted. The XSRF check only wants the cookie and the field to agree.
+    False outside Voilà or if the server did not answer.
+    """
+    kernel_id, port = os.environ.get("VOILA_KERNEL_ID"), os.environ.get("VOILA_APP_PORT")
+    if not kernel_id or not port:
+        return False
+    server = (os.environ.get("VOILA_SERVER_URL") or "/").rstrip("/")
+    host = os.environ.get("VOILA_APP_IP") or "127.0.0.1"
+    xsrf = secrets.token_hex(16)
+    request = urllib.request.Request(
+        f"http://{host}:{port}{server}/voila/api/shutdown/{quote(kernel_id)}",
+        data=urlencode({"_xsrf": xsrf}).encode("ascii"),
+        headers={"Cookie": f"_xsrf={xsrf}"},
+        method="POST",
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.status < 400
+    except (OSError, urllib.error.HTTPError):
+        return False
+
+
+def guard_visit(
+    visit: Visit,
+    root: Path | None = None,
+    *,
+    shutdown: Callable[[], object] = shutdown_own_kernel,
+    every: float | None = None,
+) -> threading.Thread | None:
+    """Under Voilà, watch `visit` from this kernel: keep it alive, and end the kernel with it.
+
+    One guard per kernel (a new visit replaces the old guard). Returns the thread, or None
+    when there is nothing to guard (no token) or no Voilà kernel to shut down. Tests pass
+    their own `shutdown` and `every` and call it outside Voilà.
+    """
+    global _guard
+    if not visit.token or (shutdown is shutdown_own_kernel and not os.environ.get("VOILA_KERNEL_ID")):
+        return None
+    if _guard is not None:
+        _guard[0].set()
+    root = data_root(root)
+    period = every if every is not None else visit_settings().check_every_s
+    stop = threading.Event()
+
+    def watch() -> None:
+        while not stop.wait(period):
+            if load_visit(visit.token, root) is None or not touch_visit(visit.token, root):
+                shutdown()
+                return
+
+    thread = threading.Thread(target=watch, name="tremplin-visit-guard", daemon=True)
+    _guard = (stop, thread)
+    thread.start()
+    return thread
+
+
+def request_query() -> dict[str, str]:
+    """The page request's query string as {name: first value} (empty outside Voilà)."""
+    wait_for_visitor()
+    return {name: values[0] for name, values in parse_qs(os.environ.get("QUERY_STRING", "")).items()}
 
 
 def wait_for_visitor() -> None:
@@ -166,10 +312,12 @@ def wait_for_visitor() -> None:
 
 def current_visit(root: Path | None = None) -> Visit | None:
     """The visit of the page's learner: `?visit=` under Voilà, else TREMPLIN_WORKSPACE, else None."""
-    wait_for_visitor()
-    values = parse_qs(os.environ.get("QUERY_STRING", "")).get("visit")
-    if values:
-        return load_visit(values[0], root)
+    token = request_query().get("visit")
+    if token is not None:
+        visit = load_visit(token, root)
+        if visit is not None:
+            guard_visit(visit, root)
+        return visit
     workspace = os.environ.get("TREMPLIN_WORKSPACE")
     if workspace:
         try:

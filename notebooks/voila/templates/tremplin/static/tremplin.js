@@ -1,10 +1,23 @@
 // Tremplin page helpers: French loading text, "page ready" in the live region, the visit
-// carried by the links home, and a French message if the page's kernel goes away.
+// carried by the links home, a French message if the page's kernel goes away, and the end
+// of a visit (inactivity warning, « Terminer ma visite », nothing left in the browser).
 (function () {
   "use strict";
-  var TOKEN = /^[A-Za-z0-9_-]{20,64}$/;
+  var TOKEN = /^[A-Za-z0-9_-]{43}$/;
   var READY = "La page est prête.";
   var LOADING = "Chargement de la page, merci de patienter…";
+  var query = new URLSearchParams(window.location.search);
+
+  // Back or forward to a page of Tremplin: never show it from the browser's memory (it may
+  // hold an ended visit's work, and its kernel is gone); ask the server again instead.
+  var navigation = window.performance && performance.getEntriesByType
+    ? performance.getEntriesByType("navigation")[0] : null;
+  function reloadHidden() {
+    document.documentElement.style.visibility = "hidden";
+    window.location.reload();
+  }
+  if (navigation && navigation.type === "back_forward") { reloadHidden(); }
+  window.addEventListener("pageshow", function (event) { if (event.persisted) { reloadHidden(); } });
 
   function say(text) {
     var status = document.getElementById("tremplin-status");
@@ -21,18 +34,9 @@
   var displayCells = window.display_cells;
   window.display_cells = function () {
     displayCells();
-    if (!document.getElementById("loading")) { say(READY); watchKernel(); }
+    if (!document.getElementById("loading")) { say(READY); watchKernel(); lastInput = Date.now(); }
   };
   window.voila_finish = window.display_cells;
-
-  // The links home keep the learner's visit, so nobody types their pseudonym twice.
-  document.addEventListener("DOMContentLoaded", function () {
-    var visit = new URLSearchParams(window.location.search).get("visit");
-    if (!visit || !TOKEN.test(visit)) { return; }
-    document.querySelectorAll("a.tremplin-home-link").forEach(function (link) {
-      link.href = link.getAttribute("href").split("?")[0] + "?visit=" + encodeURIComponent(visit);
-    });
-  });
 
   // A kernel culled for idleness, or one that died, leaves widgets that no longer answer.
   var watching = false;
@@ -51,7 +55,7 @@
           return response.ok ? response.json() : null;
         })
         .then(function (model) {
-          if (model && model.execution_state === "dead") {
+          if (model && model.execution_state === "dead" && !ending) {
             clearInterval(timer);
             var lost = document.getElementById("tremplin-kernel-lost");
             if (lost) { lost.hidden = false; }
@@ -61,4 +65,162 @@
         .catch(function () { /* the server may be restarting: try again later */ });
     }, 20000);
   }
+
+  // ---- The visit ------------------------------------------------------------------------
+  // A page knows its visit from `?visit=` or, on the home page once the learner signed in,
+  // from the element the page shows (data-tremplin-visit). Timings come from visit.json.
+  var settings = { warn_after_s: 600, end_after_s: 720 };
+  var ending = false;
+  var knownToken = null;
+  var lastInput = Date.now();
+  var lastShared = 0;
+  var leavingSince = 0;  // a link was followed: the next page is on its way, stop counting
+  var widgetsShown = 0;  // widgets still appearing: the learner could not act yet
+  var returnFocus = null;
+  var channel = "BroadcastChannel" in window ? new BroadcastChannel("tremplin-visite") : null;
+
+  function homeUrl() { return document.body.getAttribute("data-tremplin-home"); }
+
+  function visitToken() {
+    var fromUrl = query.get("fin") ? null : query.get("visit");
+    if (fromUrl && TOKEN.test(fromUrl)) { return fromUrl; }
+    var shown = document.querySelector("[data-tremplin-visit]");
+    var token = shown ? shown.getAttribute("data-tremplin-visit") : null;
+    return token && TOKEN.test(token) ? token : null;
+  }
+
+  // Nothing of the learner may stay: storage of every kind this origin could have used.
+  // (Voilà's own cookies, _xsrf and its anonymous session, hold nothing about anyone and
+  // existed before the visit; its page needs _xsrf to shut its kernel down on leaving.)
+  function forget() {
+    try { window.localStorage.clear(); } catch (e) { /* storage disabled */ }
+    try { window.sessionStorage.clear(); } catch (e) { /* storage disabled */ }
+    if (window.indexedDB && indexedDB.databases) {
+      indexedDB.databases().then(function (bases) {
+        bases.forEach(function (base) { if (base.name) { indexedDB.deleteDatabase(base.name); } });
+      }).catch(function () { /* nothing to delete */ });
+    }
+    if (window.caches && caches.keys) {
+      caches.keys().then(function (keys) { keys.forEach(function (key) { caches.delete(key); }); })
+        .catch(function () { /* nothing to delete */ });
+    }
+  }
+
+  function share(kind, extra) {
+    if (!channel || !knownToken) { return; }
+    var message = { kind: kind, token: knownToken };
+    if (extra) { message.reason = extra; }
+    channel.postMessage(message);
+  }
+
+  // End the visit: the home page's kernel deletes the token (`fin=`), every kernel of the
+  // visit then shuts down (widgets/visit.py guard_visit), and the other tabs go home too.
+  function endVisit(reason) {
+    if (ending) { return; }
+    ending = true;
+    var token = visitToken() || knownToken;
+    share("end", reason);
+    forget();
+    var target = homeUrl() + "?fin=" + encodeURIComponent(reason);
+    if (token) { target += "&visit=" + encodeURIComponent(token); }
+    window.location.replace(target);
+  }
+
+  function leave(reason) {
+    if (ending) { return; }
+    ending = true;
+    forget();
+    window.location.replace(homeUrl() + "?fin=" + encodeURIComponent(reason || "terminee"));
+  }
+
+  function dialog() { return document.getElementById("tremplin-idle"); }
+
+  function showWarning(secondsLeft) {
+    var box = dialog();
+    if (!box) { return; }
+    var count = document.getElementById("tremplin-idle-count");
+    if (count) { count.textContent = String(Math.max(0, Math.ceil(secondsLeft))); }
+    if (box.hidden) {
+      returnFocus = document.activeElement;
+      box.hidden = false;
+      var button = document.getElementById("tremplin-idle-continue");
+      if (button) { button.focus(); }
+    }
+  }
+
+  function hideWarning() {
+    var box = dialog();
+    if (!box || box.hidden) { return; }
+    box.hidden = true;
+    if (returnFocus && returnFocus.focus) { returnFocus.focus(); }
+    returnFocus = null;
+  }
+
+  function warningShown() { var box = dialog(); return box && !box.hidden; }
+
+  function active() {
+    lastInput = Date.now();
+    hideWarning();
+    if (lastInput - lastShared > 5000) { lastShared = lastInput; share("active"); }
+  }
+
+  function keepLinks(token) {
+    document.querySelectorAll("a.tremplin-home-link").forEach(function (link) {
+      var plain = link.getAttribute("href").split("?")[0];
+      link.setAttribute("href", token ? plain + "?visit=" + encodeURIComponent(token) : plain);
+    });
+    document.querySelectorAll("a.tremplin-end-link").forEach(function (link) { link.hidden = !token; });
+  }
+
+  function tick() {
+    if (ending || (leavingSince && Date.now() - leavingSince < 120000)) { return; }
+    leavingSince = 0;
+    var ended = document.querySelector("[data-tremplin-ended]");
+    if (ended) { share("end", ended.getAttribute("data-tremplin-ended")); leave("terminee"); return; }
+    var token = visitToken();
+    if (token !== knownToken) { knownToken = token || knownToken; keepLinks(token); }
+    var widgets = document.querySelectorAll(".jupyter-widgets").length;
+    if (widgets > widgetsShown) { widgetsShown = widgets; lastInput = Date.now(); }
+    if (!token) { lastInput = Date.now(); hideWarning(); return; }
+    var idle = (Date.now() - lastInput) / 1000;
+    if (idle >= settings.end_after_s) { endVisit("inactivite"); }
+    else if (idle >= settings.warn_after_s) { showWarning(settings.end_after_s - idle); }
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    try {
+      var read = JSON.parse(document.getElementById("tremplin-visit-settings").textContent);
+      if (read.warn_after_s > 0) { settings.warn_after_s = read.warn_after_s; }
+      if (read.end_after_s > 0) { settings.end_after_s = read.end_after_s; }
+    } catch (e) { /* keep the defaults */ }
+    if (query.get("fin")) {
+      // The visit just ended: forget the browser's storage and the token in the address.
+      forget();
+      window.history.replaceState(null, "", window.location.pathname);
+    }
+    ["keydown", "pointerdown", "mousemove", "wheel", "touchstart", "input", "scroll"].forEach(function (name) {
+      window.addEventListener(name, function () { if (!warningShown()) { active(); } },
+        { capture: true, passive: true });
+    });
+    var button = document.getElementById("tremplin-idle-continue");
+    if (button) { button.addEventListener("click", active); }
+    window.addEventListener("beforeunload", function () { leavingSince = Date.now(); hideWarning(); });
+    document.addEventListener("keydown", function (event) {
+      if (event.key === "Escape" && warningShown()) { active(); }
+      if (event.key === "Tab" && warningShown()) { event.preventDefault(); button.focus(); }
+    });
+    document.querySelectorAll("a.tremplin-end-link").forEach(function (link) {
+      link.addEventListener("click", function (event) { event.preventDefault(); endVisit("terminee"); });
+    });
+    if (channel) {
+      channel.onmessage = function (event) {
+        var message = event.data || {};
+        if (!knownToken || message.token !== knownToken) { return; }
+        if (message.kind === "active") { lastInput = Date.now(); hideWarning(); }
+        if (message.kind === "end") { leave(message.reason); }
+      };
+    }
+    tick();
+    setInterval(tick, 1000);
+  });
 })();
