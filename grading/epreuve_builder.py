@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from tremplin.grading.checks import specs_for
+from tremplin.grading.epreuve_texts_en import TITLES_EN
 from tremplin.grading.epreuves import EPREUVES, page_code
 from tremplin.grading.review_items import ReviewItem, items_for
 
@@ -115,21 +116,24 @@ def render(epreuve: str) -> str:
     return nbformat.writes(build_notebook(epreuve)) + "\n"
 
 
+
 def build_kiosk_page(epreuve: str) -> Any:
     """The learner's épreuve page on the kiosk (notebooks/epreuves/): the same `show_epreuve` call
     as the graded notebook's page cell, so both show the same thing."""
     import nbformat
 
     v4 = nbformat.v4
-    notebook = v4.new_notebook(cells=[
-        v4.new_code_cell(WAIT_FOR_VISITOR, metadata={"tags": ["tremplin-wait-for-visitor"]}),
-        v4.new_code_cell(page_code(epreuve)),
-    ])
+    notebook = v4.new_notebook(
+        cells=[
+            v4.new_code_cell(WAIT_FOR_VISITOR, metadata={"tags": ["tremplin-wait-for-visitor"]}),
+            v4.new_code_cell(page_code(epreuve)),
+        ]
+    )
     notebook.metadata.update(
         {
             "kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"},
             "language_info": {"name": "python"},
-            "tremplin": {"title": EPREUVES[epreuve]["title"]},
+            "tremplin": {"title": EPREUVES[epreuve]["title"], "title_en": TITLES_EN[epreuve]},
         }
     )
     for index, cell in enumerate(notebook.cells):
@@ -151,8 +155,10 @@ def write_all(root: Path = EXERCISES_DIR, pages: Path = NOTEBOOKS_DIR) -> list[P
     """Every épreuve's nbgrader source notebook and its kiosk page."""
     written = []
     for epreuve in EPREUVES:
-        for path, text in ((notebook_path(epreuve, root), render(epreuve)),
-                           (kiosk_page_path(epreuve, pages), render_kiosk_page(epreuve))):
+        for path, text in (
+            (notebook_path(epreuve, root), render(epreuve)),
+            (kiosk_page_path(epreuve, pages), render_kiosk_page(epreuve)),
+        ):
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(text, encoding="utf-8")
             written.append(path)

@@ -16,7 +16,7 @@ from typing import Any
 import ipywidgets as widgets
 from tremplin.widgets.errors import TremplinError
 from tremplin.widgets.feedback_panel import PanelItem
-from tremplin.widgets.i18n import t
+from tremplin.widgets.i18n import current_locale, t
 from tremplin.widgets.paths import data_root as default_data_root
 from tremplin.widgets.search import SearchEngine
 from tremplin.widgets.workspace import Workspace
@@ -130,9 +130,11 @@ def show(widget: Any) -> None:
 
 def show_statement(epreuve: str) -> None:
     from IPython.display import Markdown
+    from tremplin.grading.epreuve_texts_en import STATEMENTS_EN
     from tremplin.grading.epreuves import EPREUVES
 
-    show(Markdown(EPREUVES[epreuve]["statement"]))
+    english = current_locale() == "en" and STATEMENTS_EN.get(epreuve)
+    show(Markdown(english or EPREUVES[epreuve]["statement"]))
 
 
 def show_activity(build: Callable[[Workspace], Any], *, hand_in: str | None = None) -> Any | None:
