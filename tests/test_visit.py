@@ -9,10 +9,12 @@ import threading
 from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, HTTPServer
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 from tremplin.widgets import visit as visits
 from tremplin.widgets import visit_code
+from tremplin.widgets.i18n import current_locale, t
 from tremplin.widgets.visit import (
     VISIT_LIFETIME,
     VisitSettings,
@@ -24,6 +26,7 @@ from tremplin.widgets.visit import (
     missing_visit_html,
     page_url,
     request_query,
+    set_visit_language,
     start_visit,
     touch_visit,
     visit_settings,
@@ -43,10 +46,19 @@ from tremplin.widgets.workspace import Workspace, WorkspaceError
 
 @pytest.fixture(autouse=True)
 def outside_voila(monkeypatch: pytest.MonkeyPatch) -> None:
-    names = ("QUERY_STRING", "TREMPLIN_WORKSPACE", "VOILA_PREHEAT", "VOILA_KERNEL_ID", "VOILA_BASE_URL",
-             "VOILA_APP_PORT", "VOILA_SERVER_URL", "TREMPLIN_NOTEBOOKS")
+    names = (
+        "QUERY_STRING",
+        "TREMPLIN_WORKSPACE",
+        "VOILA_PREHEAT",
+        "VOILA_KERNEL_ID",
+        "VOILA_BASE_URL",
+        "VOILA_APP_PORT",
+        "VOILA_SERVER_URL",
+        "TREMPLIN_NOTEBOOKS",
+    )
     for name in names:
         monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("TREMPLIN_LANG", "fr")  # a page's `lang=` changes it: restored after each test
 
 
 def test_start_visit_creates_workspace_and_token_file(tmp_path: Path) -> None:
@@ -56,7 +68,8 @@ def test_start_visit_creates_workspace_and_token_file(tmp_path: Path) -> None:
     assert visit.workspace == (tmp_path / "learners" / "zoe-l-hote").resolve()
     assert Workspace.open(visit.workspace).pseudonym == "Zoé L'Hôte"
     stored = json.loads((tmp_path / "visits" / f"{visit.token}.json").read_text(encoding="utf-8"))
-    assert set(stored) == {"pseudonym", "slug", "workspace", "started_at"}
+    assert set(stored) == {"pseudonym", "slug", "workspace", "started_at", "language"}
+    assert stored["language"] == "fr"
     assert stored["workspace"] == str(visit.workspace)
     assert load_visit(visit.token, tmp_path) == visit
 
@@ -83,8 +96,19 @@ def test_invalid_pseudonym_is_refused_in_french_and_writes_nothing(tmp_path: Pat
 
 @pytest.mark.parametrize(
     "token",
-    [None, "", "abc", "../../etc/passwd", "..%2F..%2Fx", "a" * 42, "a" * 44, "a" * 40 + "/..", "a" * 42 + ".",
-     "a" * 42 + "\n", 12345],
+    [
+        None,
+        "",
+        "abc",
+        "../../etc/passwd",
+        "..%2F..%2Fx",
+        "a" * 42,
+        "a" * 44,
+        "a" * 40 + "/..",
+        "a" * 42 + ".",
+        "a" * 42 + "\n",
+        12345,
+    ],
 )
 def test_malformed_tokens_are_refused_without_touching_files(tmp_path: Path, token: object) -> None:
     assert not is_valid_token(token)
@@ -172,6 +196,83 @@ def test_links_carry_the_token_and_the_base_url(tmp_path: Path, monkeypatch: pyt
     assert 'href="/kiosque/voila/render/accueil.ipynb"' in missing_visit_html()
 
 
+def test_a_visit_speaks_the_language_of_the_page_it_started_on(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert start_visit("Camille", tmp_path, language="en").language == "en"
+    assert start_visit("Camille", tmp_path, language="xx").language == "fr"
+    monkeypatch.setenv("TREMPLIN_LANG", "en")
+    visit = start_visit("Camille", tmp_path)
+    assert visit.language == "en" and load_visit(visit.token, tmp_path).language == "en"
+    create = visit_code.create_learner("Dana Anglaise", "4827", tmp_path)
+    assert load_visit(create.token, tmp_path).language == "en"  # signing in on an English page
+
+
+def test_an_old_visit_file_without_a_language_is_french(tmp_path: Path) -> None:
+    visit = start_visit("Camille", tmp_path, language="en")
+    path = tmp_path / "visits" / f"{visit.token}.json"
+    for stored in (None, "xx", 3):
+        data = json.loads(path.read_text(encoding="utf-8"))
+        data.pop("language", None)
+        if stored is not None:
+            data["language"] = stored
+        path.write_text(json.dumps(data), encoding="utf-8")
+        assert load_visit(visit.token, tmp_path).language == "fr", stored
+
+
+def test_the_address_language_becomes_the_kernels_and_is_remembered_by_the_visit(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    visit = start_visit("Camille", tmp_path)
+    monkeypatch.setenv("QUERY_STRING", f"visit={visit.token}&lang=en")
+    found = current_visit(tmp_path)
+    assert (
+        found.language == "en"
+        and current_locale() == "en"
+        and t("kiosk.back_home") == "Back to the home page"
+    )
+    assert load_visit(visit.token, tmp_path).language == "en"
+    assert page_url("lecons/a.ipynb", found) == f"/voila/render/lecons/a.ipynb?visit={visit.token}&lang=en"
+    assert "accueil.ipynb?lang=en" in missing_visit_html()
+    # A page opened without `lang=` speaks the visit's language.
+    monkeypatch.setenv("TREMPLIN_LANG", "fr")
+    monkeypatch.setenv("QUERY_STRING", f"visit={visit.token}")
+    assert current_visit(tmp_path).language == "en" and current_locale() == "en"
+    # « Français » on that page: French for the page and for the visit.
+    monkeypatch.setenv("QUERY_STRING", f"lang=fr&visit={visit.token}")
+    assert current_visit(tmp_path).language == "fr" and current_locale() == "fr"
+    assert load_visit(visit.token, tmp_path).language == "fr"
+    assert page_url("lecons/a.ipynb", found) == f"/voila/render/lecons/a.ipynb?visit={visit.token}"
+
+
+@pytest.mark.parametrize("value", ["xx", "<script>", "", "en-x", "%00"])
+def test_a_bad_language_in_the_address_means_french_silently(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, value: str
+) -> None:
+    visit = start_visit("Camille", tmp_path, language="en")
+    monkeypatch.setenv("TREMPLIN_LANG", "en")
+    monkeypatch.setenv("QUERY_STRING", f"visit={visit.token}&lang={quote(value)}")
+    assert current_visit(tmp_path).language == "fr" and current_locale() == "fr"
+    assert load_visit(visit.token, tmp_path).language == "fr"
+    monkeypatch.setenv("TREMPLIN_LANG", "en")
+    monkeypatch.setenv("QUERY_STRING", f"lang={quote(value)}")
+    visits.wait_for_visitor()  # a page without visit (the home page before signing in)
+    assert current_locale() == "fr"
+
+
+def test_a_page_without_lang_leaves_the_locale_and_a_gone_visit_keeps_its_file_away(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("TREMPLIN_LANG", "en")
+    monkeypatch.setenv("QUERY_STRING", "theme=x")
+    visits.wait_for_visitor()
+    assert current_locale() == "en"  # TREMPLIN_LANG of the kiosk stays the default
+    visit = start_visit("Camille", tmp_path)
+    end_visit(visit.token, tmp_path)
+    assert set_visit_language(visit, "fr", tmp_path) == visit
+    assert not (tmp_path / "visits" / f"{visit.token}.json").exists()  # never written back
+
+
 def test_a_visit_on_a_world_gets_its_inbox_once(tmp_path, world, data_root) -> None:
     import mailbox
 
@@ -201,8 +302,9 @@ def test_settings_come_from_the_template_folder_served(tmp_path: Path, monkeypat
 
     kit = visit_settings(NOTEBOOKS_DIR)
     assert 0 < kit.warn_after_s < kit.end_after_s and kit.max_failures == 5
-    monkeypatch.setenv("TREMPLIN_NOTEBOOKS", str(write_settings(tmp_path, warn_after_s=3, end_after_s=0,
-                                                                  max_failures=2.7)))
+    monkeypatch.setenv(
+        "TREMPLIN_NOTEBOOKS", str(write_settings(tmp_path, warn_after_s=3, end_after_s=0, max_failures=2.7))
+    )
     read = visit_settings()
     assert read.warn_after_s == 3 and read.max_failures == 2
     assert read.end_after_s == VisitSettings().end_after_s  # a zero would end every visit at once
@@ -211,8 +313,9 @@ def test_settings_come_from_the_template_folder_served(tmp_path: Path, monkeypat
 
 
 def test_a_visit_with_no_page_open_ends_on_the_server(tmp_path: Path, monkeypatch) -> None:
-    monkeypatch.setenv("TREMPLIN_NOTEBOOKS", str(write_settings(tmp_path / "nb", end_after_s=60,
-                                                                  check_every_s=5)))
+    monkeypatch.setenv(
+        "TREMPLIN_NOTEBOOKS", str(write_settings(tmp_path / "nb", end_after_s=60, check_every_s=5))
+    )
     visit = start_visit("Camille", tmp_path)
     path = tmp_path / "visits" / f"{visit.token}.json"
     seen = datetime.now(UTC).timestamp()
@@ -313,8 +416,15 @@ def test_the_code_is_kept_only_as_a_salted_scrypt_hash_outside_the_workspace(tmp
     create_learner("Dominique", "4821", tmp_path)
     record, other = code_record(tmp_path, "camille"), code_record(tmp_path, "dominique")
     assert record["kdf"] == "scrypt" and len(bytes.fromhex(record["salt"])) == 16
-    expected = hashlib.scrypt(b"4821", salt=bytes.fromhex(record["salt"]), n=record["n"], r=record["r"],
-                              p=record["p"], dklen=32, maxmem=64 * 2**20)
+    expected = hashlib.scrypt(
+        b"4821",
+        salt=bytes.fromhex(record["salt"]),
+        n=record["n"],
+        r=record["r"],
+        p=record["p"],
+        dklen=32,
+        maxmem=64 * 2**20,
+    )
     assert bytes.fromhex(record["hash"]) == expected
     assert record["salt"] != other["salt"] and record["hash"] != other["hash"]  # same code, other salt
     assert "4821" not in json.dumps({k: v for k, v in record.items() if k not in ("salt", "hash")})
@@ -384,8 +494,10 @@ def test_first_visit_refuses_a_taken_pseudonym_and_obvious_codes(tmp_path: Path)
         create_learner("<b>", "4821", tmp_path)
     assert not (tmp_path / "learners" / "nouveau").exists()
     assert not (tmp_path / "codes" / "nouveau.json").exists()
-    assert all(len(code) == 4 and code.isdigit() and not visit_code._obvious(code)
-               for code in (propose_code() for _ in range(300)))
+    assert all(
+        len(code) == 4 and code.isdigit() and not visit_code._obvious(code)
+        for code in (propose_code() for _ in range(300))
+    )
 
 
 def test_a_first_visit_that_cannot_open_its_space_leaves_the_pseudonym_free(tmp_path: Path) -> None:

@@ -24,6 +24,25 @@ def current_locale() -> str:
     return lang if lang in SUPPORTED_LOCALES else DEFAULT_LOCALE
 
 
+def supported_locale(value: object) -> str | None:
+    """`value` as one of our locales ("en", " EN "), or None for anything else (`xx`, `<script>`)."""
+    if not isinstance(value, str):
+        return None
+    lang = value.strip().lower()
+    return lang if lang in SUPPORTED_LOCALES else None
+
+
+def use_locale(value: object) -> str:
+    """Make `value` this process's locale (a kiosk kernel serves one page, so one learner).
+
+    Kept in TREMPLIN_LANG so that `t()`'s signature stays as it is and the subprocesses a page
+    starts speak the same language; an unsupported value means French. Returns the locale set.
+    """
+    lang = supported_locale(value) or DEFAULT_LOCALE
+    os.environ["TREMPLIN_LANG"] = lang
+    return lang
+
+
 @cache
 def catalogue(locale: str) -> dict[str, str]:
     """All keys of one language, merged from its domain files."""

@@ -17,6 +17,11 @@ its last sign of life). Under Voilà every kernel that serves a visit runs `guar
 touches the visit file while the kernel lives and, once the visit is gone, asks Voilà to
 shut the kernel down, so no page of an ended visit keeps the learner's work in memory.
 The timings are in the template's visit.json (`visit_settings`).
+
+The language travels with the visit too, never in the browser: an address may carry
+`lang=en` (or `lang=fr`); the page's kernel makes it its locale (`wait_for_visitor`), the
+visit file remembers it, and `page_url()` adds it to the links, so English stays English
+from page to page. Anything else than a supported language means French.
 """
 
 from __future__ import annotations
@@ -32,12 +37,12 @@ import threading
 import urllib.error
 import urllib.request
 from collections.abc import Callable
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from urllib.parse import parse_qs, quote, urlencode
 
-from tremplin.widgets.i18n import t
+from tremplin.widgets.i18n import DEFAULT_LOCALE, current_locale, supported_locale, t, use_locale
 from tremplin.widgets.paths import data_root
 from tremplin.widgets.workspace import Workspace, WorkspaceError, pseudonym_slug
 
@@ -56,6 +61,7 @@ __all__ = [
     "missing_visit_html",
     "page_url",
     "request_query",
+    "set_visit_language",
     "shutdown_own_kernel",
     "start_visit",
     "touch_visit",
@@ -127,6 +133,8 @@ class Visit:
     slug: str
     workspace: Path
     started_at: str
+    #: The learner's language at the kiosk ("fr" or "en"); visit files written before it read "fr".
+    language: str = DEFAULT_LOCALE
 
     def to_json(self) -> dict[str, str]:
         return {
@@ -134,6 +142,7 @@ class Visit:
             "slug": self.slug,
             "workspace": str(self.workspace),
             "started_at": self.started_at,
+            "language": self.language,
         }
 
 
@@ -148,17 +157,22 @@ def _visit_file(root: Path, token: str) -> Path:
     return root / VISITS_DIR / f"{token}.json"
 
 
-def start_visit(pseudonym: str, root: Path | None = None, *, now: datetime | None = None) -> Visit:
+def start_visit(
+    pseudonym: str, root: Path | None = None, *, now: datetime | None = None, language: str | None = None
+) -> Visit:
     """Open or create the learner's workspace and a new visit token; WorkspaceError if unfit.
 
     The pseudonym is checked before anything is written, so a refused one leaves no trace.
+    The visit speaks `language`, by default the page's: signing in on an English page keeps English.
     """
     root = data_root(root)
     slug = pseudonym_slug(pseudonym)  # raises WorkspaceError with the French reason
     workspace = Workspace.create(root / LEARNERS_DIR / slug, pseudonym, world=_world_identity(root))
     _seed_inbox(workspace, root)
     started = (now or datetime.now(UTC)).astimezone(UTC).isoformat(timespec="seconds")
-    visit = Visit(secrets.token_urlsafe(_TOKEN_BYTES), workspace.pseudonym, slug, workspace.root, started)
+    lang = supported_locale(language) or current_locale()
+    token = secrets.token_urlsafe(_TOKEN_BYTES)
+    visit = Visit(token, workspace.pseudonym, slug, workspace.root, started, lang)
     folder = root / VISITS_DIR
     try:
         folder.mkdir(parents=True, exist_ok=True)
@@ -177,10 +191,10 @@ def load_visit(token: object, root: Path | None = None, *, now: datetime | None 
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
         started = datetime.fromisoformat(data["started_at"])
-        visit = Visit(
-            str(token), str(data["pseudonym"]), str(data["slug"]), Path(data["workspace"]), data["started_at"]
-        )
-    except (OSError, ValueError, KeyError, TypeError):
+        language = supported_locale(data.get("language")) or DEFAULT_LOCALE
+        pseudonym, slug, workspace = str(data["pseudonym"]), str(data["slug"]), Path(data["workspace"])
+        visit = Visit(str(token), pseudonym, slug, workspace, data["started_at"], language)
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None
     now = now or datetime.now(UTC)
     if started.tzinfo is None or now - started > VISIT_LIFETIME or now - _last_seen(path) > _orphan_after():
@@ -190,6 +204,25 @@ def load_visit(token: object, root: Path | None = None, *, now: datetime | None 
     if visit.workspace.resolve().parent != learners or visit.workspace.name != visit.slug:
         return None  # a visit file never points outside DATA/learners
     return visit
+
+
+def set_visit_language(visit: Visit, language: object, root: Path | None = None) -> Visit:
+    """Remember the learner's choice of language in their visit file; the visit as it is now.
+
+    An unsupported language, a visit without token or one already gone changes nothing.
+    """
+    lang = supported_locale(language)
+    if lang is None or lang == visit.language or not visit.token:
+        return visit
+    changed = replace(visit, language=lang)
+    path = _visit_file(data_root(root), visit.token)
+    if not path.is_file():
+        return visit
+    try:
+        _write_atomically(path, json.dumps(changed.to_json(), ensure_ascii=False))
+    except OSError:
+        return visit  # the page still speaks the language asked; only the next pages will not know
+    return changed
 
 
 def end_visit(token: object, root: Path | None = None) -> bool:
@@ -286,7 +319,17 @@ def guard_visit(
 def request_query() -> dict[str, str]:
     """The page request's query string as {name: first value} (empty outside Voilà)."""
     wait_for_visitor()
+    return _query()
+
+
+def _query() -> dict[str, str]:
     return {name: values[0] for name, values in parse_qs(os.environ.get("QUERY_STRING", "")).items()}
+
+
+def _language_asked() -> str | None:
+    """The request's `lang=` as written (even empty, which means French as in tremplin.js), or None."""
+    asked = parse_qs(os.environ.get("QUERY_STRING", ""), keep_blank_values=True).get("lang")
+    return asked[0] if asked else None
 
 
 def wait_for_visitor() -> None:
@@ -295,12 +338,18 @@ def wait_for_visitor() -> None:
     Voilà preheats a page before anyone opens it; the request (and its query string) reaches
     the kernel only through `voila.utils.wait_for_request()`. Outside Voilà, or when the
     kernel was started for the request itself, QUERY_STRING is already there (or never
-    will be), so this never blocks.
+    will be), so this never blocks. Then the page speaks the request's `lang=`, if it has one.
     """
     global _request_seen
-    if _request_seen:
-        return
-    _request_seen = True
+    if not _request_seen:
+        _request_seen = True
+        _wait_for_request()
+    asked = _language_asked()
+    if asked is not None:
+        use_locale(asked)  # `lang=xx` or worse: French, without a word
+
+
+def _wait_for_request() -> None:
     if os.environ.get("VOILA_PREHEAT") != "True" or not os.environ.get("VOILA_KERNEL_ID"):
         return
     try:
@@ -312,10 +361,12 @@ def wait_for_visitor() -> None:
 
 def current_visit(root: Path | None = None) -> Visit | None:
     """The visit of the page's learner: `?visit=` under Voilà, else TREMPLIN_WORKSPACE, else None."""
-    token = request_query().get("visit")
+    query = request_query()
+    token = query.get("visit")
     if token is not None:
         visit = load_visit(token, root)
         if visit is not None:
+            visit = _agree_on_language(visit, root)
             guard_visit(visit, root)
         return visit
     workspace = os.environ.get("TREMPLIN_WORKSPACE")
@@ -325,8 +376,17 @@ def current_visit(root: Path | None = None) -> Visit | None:
         except WorkspaceError:
             return None
         created = str(opened.profile.get("created_at", ""))
-        return Visit(None, opened.pseudonym, opened.root.name, opened.root, created)
+        return Visit(None, opened.pseudonym, opened.root.name, opened.root, created, current_locale())
     return None
+
+
+def _agree_on_language(visit: Visit, root: Path | None) -> Visit:
+    """The address's `lang=` wins and is remembered; without one, the page speaks the visit's."""
+    asked = _language_asked()
+    if asked is not None:
+        return set_visit_language(visit, supported_locale(asked) or DEFAULT_LOCALE, root)
+    use_locale(visit.language)
+    return visit
 
 
 def base_url() -> str:
@@ -336,11 +396,15 @@ def base_url() -> str:
 
 
 def page_url(notebook: str, visit: Visit | None = None) -> str:
-    """The address of a page (path relative to the folder served), carrying the visit token."""
-    url = f"{base_url()}voila/render/{quote(notebook)}"
+    """The address of a page (path relative to the folder served), carrying the visit token and,
+    unless the page speaks French, its language."""
+    params = {}
     if visit is not None and visit.token:
-        url += f"?visit={quote(visit.token)}"
-    return url
+        params["visit"] = visit.token
+    if current_locale() != DEFAULT_LOCALE:
+        params["lang"] = current_locale()
+    url = f"{base_url()}voila/render/{quote(notebook)}"
+    return f"{url}?{urlencode(params)}" if params else url
 
 
 def home_url(visit: Visit | None = None) -> str:

@@ -1,12 +1,86 @@
-// Tremplin page helpers: French loading text, "page ready" in the live region, the visit
-// carried by the links home, a French message if the page's kernel goes away, and the end
-// of a visit (inactivity warning, « Terminer ma visite », nothing left in the browser).
+// Tremplin page helpers: the page's language (French, or English with `lang=en` in the
+// address), calm loading text, "page ready" in the live region, the visit and the language
+// carried by the links home, a message if the page's kernel goes away, and the end of a
+// visit (inactivity warning, « Terminer ma visite », nothing left in the browser).
 (function () {
   "use strict";
   var TOKEN = /^[A-Za-z0-9_-]{43}$/;
-  var READY = "La page est prête.";
-  var LOADING = "Chargement de la page, merci de patienter…";
   var query = new URLSearchParams(window.location.search);
+
+  // ---- The language ---------------------------------------------------------------------
+  // It travels in the address only (never in the browser's storage); the page's kernel reads
+  // the same `lang=`. The words are strings.j2's, embedded in the page as #tremplin-strings.
+  var STRINGS = {};
+  try {
+    STRINGS = JSON.parse(document.getElementById("tremplin-strings").textContent);
+  } catch (e) { /* no table: the page stays in French, as written */ }
+  var asked = (query.get("lang") || "").trim().toLowerCase();
+  var LANG = (asked === "en" || asked === "fr") && STRINGS[asked] ? asked : "fr";
+  document.documentElement.lang = LANG;  // early: other scripts (tremplin-display.js) read it
+
+  function word(key) {
+    var own = STRINGS[LANG] || {};
+    var french = STRINGS.fr || {};
+    return own[key] || french[key] || "";
+  }
+
+  function withLanguage(params) {
+    if (LANG !== "fr") { params.set("lang", LANG); }
+    return params;
+  }
+
+  // The other language: the same page, the same visit.
+  function switchHref(token) {
+    var params = new URLSearchParams();
+    query.forEach(function (value, name) {
+      if (name !== "lang" && name !== "visit" && name !== "fin") { params.append(name, value); }
+    });
+    if (token) { params.set("visit", token); }
+    params.set("lang", word("switch_lang") || "en");
+    return window.location.pathname + "?" + params.toString();
+  }
+
+  function translate() {
+    document.querySelectorAll("[data-tremplin-text]").forEach(function (element) {
+      var text = word(element.getAttribute("data-tremplin-text"));
+      if (text && element.textContent !== text) { element.textContent = text; }
+    });
+    document.querySelectorAll("a.tremplin-lang-switch").forEach(function (link) {
+      var other = word("switch_lang") || "en";
+      link.setAttribute("hreflang", other);
+      var label = link.querySelector("[data-tremplin-text]");
+      if (label) { label.setAttribute("lang", other); }
+      link.setAttribute("href", switchHref(visitToken() || knownToken));
+    });
+  }
+
+  // Lesson text: an English cell (tagged `lang-en`) stands for the French cell just before it.
+  function showLanguageCells() {
+    document.querySelectorAll('[data-tremplin-lang="en"]').forEach(function (english) {
+      var cell = english.closest("[cell-index]") || english;
+      var before = cell.previousElementSibling;
+      var french = before && (before.matches('[data-tremplin-lang="fr"]') ? before
+        : before.querySelector('[data-tremplin-lang="fr"]'));
+      if (LANG === "en") { if (french) { french.hidden = true; } } else { english.hidden = true; }
+    });
+  }
+
+  translate();  // what is already there (the header, the loading text)
+  var READY = word("ready") || "La page est prête.";
+  var LOADING = word("loading") || "Chargement de la page, merci de patienter…";
+  var plain = document.body.classList.contains("tremplin-plain");
+  if (plain) {
+    // Errors and the folder view: no kernel, no visit; only their words and the way home.
+    var redirect = document.querySelector('meta[http-equiv="refresh"]');
+    document.querySelectorAll("a.tremplin-home-link").forEach(function (link) {
+      var params = withLanguage(new URLSearchParams()).toString();
+      link.setAttribute("href", link.getAttribute("href").split("?")[0] + (params ? "?" + params : ""));
+    });
+    if (redirect && LANG !== "fr") {
+      window.location.replace(document.body.getAttribute("data-tremplin-home") + "?lang=" + LANG);
+    }
+    return;
+  }
 
   // Back or forward to a page of Tremplin: never show it from the browser's memory (it may
   // hold an ended visit's work, and its kernel is gone); ask the server again instead.
@@ -33,6 +107,8 @@
 
   var displayCells = window.display_cells;
   window.display_cells = function () {
+    translate();
+    showLanguageCells();
     displayCells();
     if (!document.getElementById("loading")) { say(READY); watchKernel(); lastInput = Date.now(); }
   };
@@ -121,16 +197,17 @@
     var token = visitToken() || knownToken;
     share("end", reason);
     forget();
-    var target = homeUrl() + "?fin=" + encodeURIComponent(reason);
-    if (token) { target += "&visit=" + encodeURIComponent(token); }
-    window.location.replace(target);
+    var params = new URLSearchParams({ fin: reason });
+    if (token) { params.set("visit", token); }
+    window.location.replace(homeUrl() + "?" + withLanguage(params).toString());
   }
 
   function leave(reason) {
     if (ending) { return; }
     ending = true;
     forget();
-    window.location.replace(homeUrl() + "?fin=" + encodeURIComponent(reason || "terminee"));
+    var params = withLanguage(new URLSearchParams({ fin: reason || "terminee" }));
+    window.location.replace(homeUrl() + "?" + params.toString());
   }
 
   function dialog() { return document.getElementById("tremplin-idle"); }
@@ -166,8 +243,13 @@
 
   function keepLinks(token) {
     document.querySelectorAll("a.tremplin-home-link").forEach(function (link) {
-      var plain = link.getAttribute("href").split("?")[0];
-      link.setAttribute("href", token ? plain + "?visit=" + encodeURIComponent(token) : plain);
+      var params = new URLSearchParams();
+      if (token) { params.set("visit", token); }
+      var tail = withLanguage(params).toString();
+      link.setAttribute("href", link.getAttribute("href").split("?")[0] + (tail ? "?" + tail : ""));
+    });
+    document.querySelectorAll("a.tremplin-lang-switch").forEach(function (link) {
+      link.setAttribute("href", switchHref(token));
     });
     document.querySelectorAll("a.tremplin-end-link").forEach(function (link) { link.hidden = !token; });
   }
@@ -196,7 +278,8 @@
     if (query.get("fin")) {
       // The visit just ended: forget the browser's storage and the token in the address.
       forget();
-      window.history.replaceState(null, "", window.location.pathname);
+      var kept = withLanguage(new URLSearchParams()).toString();
+      window.history.replaceState(null, "", window.location.pathname + (kept ? "?" + kept : ""));
     }
     ["keydown", "pointerdown", "mousemove", "wheel", "touchstart", "input", "scroll"].forEach(function (name) {
       window.addEventListener(name, function () { if (!warningShown()) { active(); } },
@@ -220,6 +303,8 @@
         if (message.kind === "end") { leave(message.reason); }
       };
     }
+    translate();  // the parts after this script (kernel-lost alert, inactivity dialog)
+    keepLinks(visitToken());  // the language, at least, before any visit is known
     tick();
     setInterval(tick, 1000);
   });
