@@ -2,7 +2,8 @@
 
 It knows nothing of grading: it is given a function returning one `PanelItem` per check
 (the lesson composes it with the checks), so the same words reach the learner while
-practising and in the graded épreuve.
+practising and in the graded épreuve. Each result sits in a live region (a status, or an
+alert when the check itself failed) so that a screen reader reads it out after « Vérifier ».
 """
 
 from __future__ import annotations
@@ -53,6 +54,12 @@ def render_items(items: Sequence[PanelItem]) -> str:
     )
 
 
+def live_region(inner_html: str, *, problem: bool = False) -> str:
+    """`inner_html` in a region a screen reader announces: politely, or at once for a problem."""
+    role = 'role="alert" aria-live="assertive"' if problem else 'role="status" aria-live="polite"'
+    return f'<div class="tremplin-feedback-result" {role} aria-atomic="true">{inner_html}</div>'
+
+
 class FeedbackPanel:
     """A "Vérifier" button and the checks' verdicts, refreshed on demand or on every event."""
 
@@ -77,10 +84,10 @@ class FeedbackPanel:
             self.items = list(self._compute())
         except Exception:  # the panel must never show a traceback to a learner
             LOG.exception("feedback computation failed")
-            self.output.value = f"<p>{html.escape(t('feedback.failed'))}</p>"
+            self.output.value = live_region(f"<p>{html.escape(t('feedback.failed'))}</p>", problem=True)
             self.items = []
             return self.items
-        self.output.value = render_items(self.items)
+        self.output.value = live_region(render_items(self.items))
         return self.items
 
     def notify(self) -> None:

@@ -1,0 +1,121 @@
+"""A keyboard-only journey through the real searching lesson, in Debian's chromium.
+
+Only Tab, Shift+Tab, Enter, Space, arrows and typing: reach the search box, type a job,
+search, open an offer, save it, press « Vérifier » and find the result in the live region.
+Every element the keyboard lands on must show a focus ring, and the keyboard must be able
+to leave every place it enters (no trap).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from a11y_support import axe_violations, describe
+from test_kiosk_support import Kiosk, start_real_kiosk
+from tremplin.grading.browser import WIDGETS_TIMEOUT_MS
+from tremplin.grading.scenarios import search_scenario
+from tremplin.widgets.visit import page_url, start_visit
+
+pytestmark = pytest.mark.slow
+LESSON = "lecons/01-chercher-des-offres.ipynb"
+#: Enough presses to cross the lesson's form and one page of results, far from a real trap.
+MAX_TABS = 120
+
+#: What the keyboard is on: its name as a person would read it, and how its focus is drawn.
+FOCUSED = """() => {
+    const el = document.activeElement;
+    if (!el || el === document.body || el === document.documentElement) { return null; }
+    const style = getComputedStyle(el);
+    const label = el.labels && el.labels.length ? el.labels[0].textContent : "";
+    return {
+        tag: el.tagName.toLowerCase(),
+        name: (label || el.getAttribute("aria-label") || el.textContent || "").trim(),
+        outline: style.outlineStyle === "none" ? 0 : parseFloat(style.outlineWidth),
+        shadow: style.boxShadow,
+        path: el.id || el.className || el.tagName,
+    };
+}"""
+
+
+@pytest.fixture(scope="module")
+def kiosk(tmp_path_factory: pytest.TempPathFactory, data_root: Path) -> Iterator[Kiosk]:
+    server = start_real_kiosk(tmp_path_factory.mktemp("keyboard"), data_root / "world", (LESSON,))
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="module")
+def page(kiosk: Kiosk, browser) -> Iterator[object]:
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    context.set_default_timeout(WIDGETS_TIMEOUT_MS)
+    try:
+        yield context.new_page()
+    finally:
+        context.close()
+
+
+def focused(page) -> dict | None:
+    return page.evaluate(FOCUSED)
+
+
+def tab_to(page, tag: str, name: str, *, backwards: bool = False) -> dict:
+    """Press Tab (or Shift+Tab) until the keyboard is on `tag` named `name` (its start);
+    every stop on the way must show its focus."""
+    key = "Shift+Tab" if backwards else "Tab"
+    for _ in range(MAX_TABS):
+        page.keyboard.press(key)
+        now = focused(page)
+        if now is None:
+            continue
+        assert now["outline"] >= 2 or now["shadow"] != "none", f"no visible focus on {now}"
+        if now["tag"] == tag and now["name"].startswith(name):
+            return now
+    raise AssertionError(f"{key} never reached the {tag} « {name} »")
+
+
+def test_a_lesson_from_search_to_check_with_the_keyboard_only(kiosk: Kiosk, page, world) -> None:
+    visit = start_visit("Clara Clavier", kiosk.data)
+    scenario = search_scenario(world, visit.pseudonym, "lecon-chercher-offres")
+    page.goto(kiosk.url.rstrip("/") + page_url(LESSON, visit))
+    page.get_by_role("button", name="Rechercher").wait_for()
+    found = axe_violations(page)  # the toggles and focus rings keep the page at WCAG 2.1 AA
+    assert not found, describe(found)
+
+    # The header first: its links and the display toggles are on the way, and visible.
+    tab_to(page, "button", "Grands caractères")
+    # The search box, a job typed in; the search is sent from its button.
+    tab_to(page, "input", "Mots-clés")
+    page.keyboard.type(scenario.job.split()[0])
+    tab_to(page, "select", "Contrat")
+    page.keyboard.press("ArrowDown")  # arrows choose in a list (here: the first contract)
+    page.keyboard.press("ArrowUp")  # and back to every contract
+    tab_to(page, "button", "Rechercher")
+    page.keyboard.press("Enter")
+    page.get_by_text("offres trouvées").first.wait_for()
+
+    # Open the first offer, then save it (Space on a button works like Enter).
+    tab_to(page, "button", "Voir l'offre")
+    page.keyboard.press("Enter")
+    page.locator("section dl dt", has_text="Employeur").first.wait_for()
+    tab_to(page, "button", "Enregistrer")
+    page.keyboard.press("Space")
+    page.get_by_text("Ma sélection").first.wait_for()
+
+    # « Vérifier » at the bottom; its result lands in a polite live region.
+    tab_to(page, "button", "Vérifier")
+    page.keyboard.press("Enter")
+    result = page.locator(".tremplin-feedback [role=status][aria-live=polite]")
+    result.get_by_text("Parmi les offres enregistrées").wait_for()
+    assert "étape(s) réussie(s) sur 7" in result.inner_text()
+
+    # No trap: Shift+Tab climbs back to the header, Tab goes on to the end of the page.
+    tab_to(page, "input", "Mots-clés", backwards=True)
+    tab_to(page, "button", "Vérifier")
+    for _ in range(MAX_TABS):
+        page.keyboard.press("Tab")
+        if focused(page) is None:
+            break
+    else:
+        raise AssertionError("the keyboard never left the end of the page")
