@@ -4,7 +4,8 @@ Learners sign up at /hub/signup and wait for a mediator's approval (/hub/authori
 each learner's server is the kiosk's standalone Voilà, each mediator's is JupyterLab with
 nbgrader's formgrader. Settings come from the environment (see docs/jupyterhub.md):
 TREMPLIN_DATA (the room's data root), TREMPLIN_HUB_ADMINS (mediators, comma-separated,
-default « mediateur »), TREMPLIN_HUB_STATE, TREMPLIN_HUB_CULL_TIMEOUT, TREMPLIN_HUB_PROXY.
+default « mediateur »), TREMPLIN_HUB_STATE, TREMPLIN_HUB_CULL_TIMEOUT, TREMPLIN_HUB_PROXY,
+TREMPLIN_HUB_COURSES (several nbgrader courses, e.g. « mardi,jeudi »; default: DATA/course alone).
 Add a public address with `--JupyterHub.bind_url=https://…` (and a certificate).
 """
 

@@ -2,10 +2,11 @@
 
 One room = one hub: learners sign up, a mediator approves them (NativeAuthenticator), and
 each learner gets their own server running the kiosk's standalone Voilà
-(`tremplin.grading.hub_singleuser`); mediators (hub admins or the mediators' group) get
-JupyterLab with nbgrader's formgrader on the room's course. An idle culler stops servers
-nobody uses. Every value comes from the environment (`HubSettings.from_env`), so the same
-file serves a machine on its own, The Littlest JupyterHub and the tests.
+(`tremplin.grading.hub_singleuser`); mediators (hub admins, the mediators' group, or a
+course's `formgrade-<course>` group) get JupyterLab with nbgrader's formgrader on their
+course. A room may run several nbgrader courses on one exchange (`tremplin.grading.hub_courses`).
+An idle culler stops servers nobody uses. Every value comes from the environment
+(`HubSettings.from_env`), so the same file serves a machine on its own, The Littlest JupyterHub and the tests.
 """
 
 from __future__ import annotations
@@ -15,6 +16,14 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from tremplin.grading.hub_courses import (
+    HubCourse,
+    course_groups,
+    courses_from_env,
+    learner_course,
+    mediator_courses,
+)
 
 MEDIATOR_DEFAULT_URL = "/lab"
 #: Where the hub sends a learner who opens their server ("/" shows the home page as well).
@@ -37,6 +46,7 @@ class HubSettings:
     state_dir: Path
     cull_timeout_s: int
     proxy_command: str | None
+    courses: tuple[HubCourse, ...] = ()  # default first; empty only when built by hand: DATA/course
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> HubSettings:
@@ -54,11 +64,18 @@ class HubSettings:
             state_dir=Path(env.get("TREMPLIN_HUB_STATE") or root / "hub").resolve(),
             cull_timeout_s=int(env.get("TREMPLIN_HUB_CULL_TIMEOUT", "3600")),
             proxy_command=env.get("TREMPLIN_HUB_PROXY") or _venv_proxy(),
+            courses=courses_from_env(env, root),
         )
 
     @property
+    def room_courses(self) -> tuple[HubCourse, ...]:
+        """The courses, default first (the room's one DATA/course when none are listed)."""
+        return self.courses or courses_from_env({}, self.data_root)
+
+    @property
     def course_dir(self) -> Path:
-        return self.data_root / "course"
+        """The default course's folder."""
+        return self.room_courses[0].course_dir
 
 
 def _venv_proxy() -> str | None:
@@ -67,32 +84,53 @@ def _venv_proxy() -> str | None:
     return str(found) if found.is_file() else None
 
 
+def _group_names(user: Any) -> set[str]:
+    return {group.name for group in getattr(user, "groups", [])}
+
+
 def is_mediator(user: Any, settings: HubSettings) -> bool:
-    """Hub admins and members of the mediators' group get JupyterLab; everyone else is a learner."""
-    groups = {group.name for group in getattr(user, "groups", [])}
-    return bool(getattr(user, "admin", False)) or settings.mediators_group in groups
+    """Hub admins, the mediators' group and `formgrade-<course>` members get JupyterLab;
+    everyone else is a learner."""
+    groups = _group_names(user)
+    if getattr(user, "admin", False) or settings.mediators_group in groups:
+        return True
+    return bool(mediator_courses(settings.room_courses, groups))
+
+
+def mediator_course(groups: set[str], settings: HubSettings) -> HubCourse:
+    """The course a mediator's formgrader opens: their first `formgrade-<course>`, else the default."""
+    return (*mediator_courses(settings.room_courses, groups), settings.room_courses[0])[0]
 
 
 def choose_server(spawner: Any, settings: HubSettings) -> None:
     """pre_spawn_hook: the learner's kiosk Voilà, or the mediator's JupyterLab with the formgrader.
 
-    Both see the room's data root. nbgrader finds the course's nbgrader_config.py through
-    JUPYTER_CONFIG_PATH, so the formgrader opens the room's course wherever the server starts.
+    Both see the room's data root. The learner's hand-ins go to their course (TREMPLIN_COURSE);
+    nbgrader finds the mediator's course's nbgrader_config.py through JUPYTER_CONFIG_PATH, so
+    the formgrader opens that course wherever the server starts.
     """
     common = {"TREMPLIN_DATA": str(settings.data_root)}
     if settings.notebooks_dir is not None:
         common["TREMPLIN_NOTEBOOKS"] = str(settings.notebooks_dir)
     spawner.environment = {**(spawner.environment or {}), **common}
+    groups = _group_names(spawner.user)
     if is_mediator(spawner.user, settings):
+        course = mediator_course(groups, settings)
         spawner.cmd = [str(Path(settings.python).with_name("jupyterhub-singleuser"))]
         if os.geteuid() == 0:  # a container's root: Jupyter Server refuses to start without it
             spawner.cmd.append("--allow-root")
         spawner.default_url = MEDIATOR_DEFAULT_URL
-        spawner.notebook_dir = str(settings.data_root)  # the formgrader needs the course inside its root
-        spawner.environment["JUPYTER_CONFIG_PATH"] = str(settings.course_dir)
+        spawner.notebook_dir = str(_formgrader_root(course, settings))
+        spawner.environment["JUPYTER_CONFIG_PATH"] = str(course.course_dir)
         return
+    spawner.environment["TREMPLIN_COURSE"] = str(learner_course(settings.room_courses, groups).course_dir)
     spawner.cmd = [settings.python, "-m", "tremplin.grading.hub_singleuser"]
     spawner.default_url = LEARNER_DEFAULT_URL
+
+
+def _formgrader_root(course: HubCourse, settings: HubSettings) -> Path:
+    """The formgrader needs the course inside its server's root: the data root, when it holds it."""
+    return settings.data_root if course.course_dir.is_relative_to(settings.data_root) else course.course_dir
 
 
 def configure_servers(c: Any, settings: HubSettings) -> None:
@@ -101,7 +139,10 @@ def configure_servers(c: Any, settings: HubSettings) -> None:
     c.Spawner.http_timeout = 120  # a learner's Voilà imports the kit before it listens
     c.Spawner.start_timeout = 120
     c.Authenticator.admin_users = set(settings.admins)
-    c.JupyterHub.load_groups = {settings.mediators_group: {"users": sorted(settings.admins)}}
+    c.JupyterHub.load_groups = {
+        settings.mediators_group: {"users": sorted(settings.admins)},
+        **course_groups(settings.room_courses),
+    }
 
 
 def configure_auth(c: Any) -> None:
@@ -119,8 +160,13 @@ def configure_culler(c: Any, settings: HubSettings) -> None:
     c.JupyterHub.services = [
         {
             "name": "idle-culler",
-            "command": [settings.python, "-m", "jupyterhub_idle_culler",
-                        f"--timeout={settings.cull_timeout_s}", "--cull-every=300"],
+            "command": [
+                settings.python,
+                "-m",
+                "jupyterhub_idle_culler",
+                f"--timeout={settings.cull_timeout_s}",
+                "--cull-every=300",
+            ],
         },
     ]
     c.JupyterHub.load_roles = [
@@ -134,11 +180,13 @@ def configure_culler(c: Any, settings: HubSettings) -> None:
 
 def configure_mail(c: Any, settings: HubSettings) -> None:
     """The room's mail server (`tremplin.grading.hub_mail`) as a hub-managed service."""
-    c.JupyterHub.services.append({
-        "name": "tremplin-mail",
-        "command": [settings.python, "-m", "tremplin.grading.hub_mail"],
-        "environment": {"TREMPLIN_DATA": str(settings.data_root)},
-    })
+    c.JupyterHub.services.append(
+        {
+            "name": "tremplin-mail",
+            "command": [settings.python, "-m", "tremplin.grading.hub_mail"],
+            "environment": {"TREMPLIN_DATA": str(settings.data_root)},
+        }
+    )
 
 
 def configure_room(c: Any, settings: HubSettings) -> None:

@@ -12,6 +12,9 @@ JupyterLab stays out of reach) with three changes:
   before Voilà starts and named by TREMPLIN_WORKSPACE, so pages never ask a pseudonym;
 - no preheated kernels: one server per learner would otherwise start one kernel per page.
 
+The learner's course (TREMPLIN_COURSE, chosen by the hub from their `nbgrader-<course>`
+group, see `hub_courses`) passes through to Voilà and its kernels: hand-ins go there.
+
 Where it listens and under which prefix come from JUPYTERHUB_SERVICE_URL and
 JUPYTERHUB_SERVICE_PREFIX, set by the spawner; the spawner's own arguments are ignored.
 """

@@ -2,10 +2,10 @@
 
 Not a test module (no tests inside); test_jupyterhub.py imports it. The hub runs the room's
 real configuration (NativeAuthenticator, the kiosk's Voilà per learner, JupyterLab for the
-mediator, the idle culler) with configurable-http-proxy from npm, on free ports of
-127.0.0.1. The served folder holds the real home page and Voilà settings plus two small
-pages: one greeting its learner, one where the learner works and hands in an épreuve.
-`HubUser` drives the hub as a browser would, over HTTP, with its cookies and _xsrf token.
+mediators, the idle culler, the room's courses) with configurable-http-proxy from npm, on
+free ports of 127.0.0.1. The served folder holds the real home page and Voilà settings plus
+a page where the learner is greeted, sees their course's épreuves and hands them in.
+`HubUser` drives the hub as a browser would, over HTTP, with its cookies and _xsrf tokens.
 """
 
 from __future__ import annotations
@@ -30,12 +30,15 @@ DEPLOY_CONFIG = Path(__file__).resolve().parents[1] / "deploy" / "jupyterhub_con
 MEDIATOR = "mediateur"
 PASSWORD = "Tremplin-salle-2026"
 EPREUVE = "lettre-hub"
+#: The second course's épreuve: a learner of the first course must never see it.
+JEUDI_EPREUVE = "lettre-jeudi"
 WORK_PAGE = "epreuves/travail.ipynb"
 
 
 def _wait_cell() -> nbformat.NotebookNode:
     cell = nbformat.v4.new_code_cell(
-        "from tremplin.widgets.visit import wait_for_visitor\nwait_for_visitor()")
+        "from tremplin.widgets.visit import wait_for_visitor\nwait_for_visitor()"
+    )
     cell.metadata["tags"] = ["tremplin-wait-for-visitor"]
     return cell
 
@@ -50,34 +53,48 @@ def _page(path: Path, *sources: str) -> None:
 def build_served(folder: Path) -> Path:
     """The kit's home page and Voilà settings, plus a page where the learner works and hands in.
 
-    The page greets its learner with their workspace, writes the letter only for learners
-    whose name starts with « a » (so the grades tell the two apart) and hands in.
+    The page greets its learner with their workspace, lists the épreuves released in their
+    course (the one the hub named in TREMPLIN_COURSE), writes the letter only for learners
+    whose name starts with « a » (so the grades tell them apart) and hands every one in.
     """
     shutil.copytree(NOTEBOOKS_DIR / "voila", folder / "voila")
     shutil.copy2(NOTEBOOKS_DIR / "accueil.ipynb", folder / "accueil.ipynb")
-    _page(folder / WORK_PAGE,
-          "from tremplin.grading.exchange import hand_in\n"
-          "from tremplin.widgets.visit import current_visit\n"
-          "visit = current_visit()\n"
-          "print('Bonjour ' + visit.pseudonym + ' depuis ' + str(visit.workspace))\n"
-          "if visit.slug.startswith('a'):\n"
-          "    (visit.workspace / 'documents' / 'lettre.txt').write_text('Bonjour', encoding='utf-8')\n"
-          f"hand_in(None, {EPREUVE!r}, visit.slug, visit.workspace)\n"
-          "print('Rendu enregistré pour ' + visit.slug)")
+    _page(
+        folder / WORK_PAGE,
+        "from tremplin.grading.course import learner_course_dir, open_course\n"
+        "from tremplin.grading.exchange import hand_in\n"
+        "from tremplin.widgets.visit import current_visit\n"
+        "visit = current_visit()\n"
+        "print('Bonjour ' + visit.pseudonym + ' depuis ' + str(visit.workspace))\n"
+        "epreuves = open_course(learner_course_dir()).released_epreuves()\n"
+        "print('Épreuves : ' + ', '.join(epreuves))\n"
+        "if visit.slug.startswith('a'):\n"
+        "    (visit.workspace / 'documents' / 'lettre.txt').write_text('Bonjour', encoding='utf-8')\n"
+        "for epreuve in epreuves:\n"
+        "    hand_in(None, epreuve, visit.slug, visit.workspace)\n"
+        "print('Rendu enregistré pour ' + visit.slug)",
+    )
     return folder
 
 
-def build_epreuve(exercises: Path) -> Path:
+def build_epreuve(exercises: Path, epreuve: str = EPREUVE) -> Path:
     """A one-test épreuve: the hand-in's workspace holds documents/lettre.txt (1 point)."""
     test = nbformat.v4.new_code_cell(
-        "from pathlib import Path\nassert Path('workspace/documents/lettre.txt').is_file()")
-    test.metadata["nbgrader"] = {"grade": True, "grade_id": "t-lettre", "locked": True, "points": 1,
-                                 "schema_version": 3, "solution": False}
+        "from pathlib import Path\nassert Path('workspace/documents/lettre.txt').is_file()"
+    )
+    test.metadata["nbgrader"] = {
+        "grade": True,
+        "grade_id": "t-lettre",
+        "locked": True,
+        "points": 1,
+        "schema_version": 3,
+        "solution": False,
+    }
     notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("Écrivez une lettre."), test])
     notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    folder = exercises / EPREUVE
+    folder = exercises / epreuve
     folder.mkdir(parents=True)
-    nbformat.write(notebook, folder / f"{EPREUVE}.ipynb")
+    nbformat.write(notebook, folder / f"{epreuve}.ipynb")
     return exercises
 
 
@@ -115,25 +132,46 @@ class Hub:
                 os.kill(pid, signal.SIGTERM)
 
 
-def start_hub(tmp: Path, data: Path, notebooks: Path, timeout: float = 180) -> Hub:
+def start_hub(
+    tmp: Path, data: Path, notebooks: Path, timeout: float = 180, settings: dict[str, str] | None = None
+) -> Hub:
     """`jupyterhub -f deploy/jupyterhub_config.py` on free ports; return once it answers."""
+    return wait_until_up(launch_hub(tmp, data, notebooks, settings), timeout)
+
+
+def launch_hub(tmp: Path, data: Path, notebooks: Path, settings: dict[str, str] | None = None) -> Hub:
+    """Start the hub without waiting for it (the caller may prepare courses meanwhile).
+
+    `settings`: more TREMPLIN_HUB_* variables (the room's courses…)."""
     port, hub_port, api_port = free_port(), free_port(), free_port()
     log = tmp / "jupyterhub.log"
     env = {
-        **_base_env(), "TREMPLIN_DATA": str(data), "TREMPLIN_NOTEBOOKS": str(notebooks),
-        "TREMPLIN_HUB_ADMINS": MEDIATOR, "TREMPLIN_HUB_STATE": str(tmp / "hub"),
+        **_base_env(),
+        "TREMPLIN_DATA": str(data),
+        "TREMPLIN_NOTEBOOKS": str(notebooks),
+        "TREMPLIN_HUB_ADMINS": MEDIATOR,
+        "TREMPLIN_HUB_STATE": str(tmp / "hub"),
+        **(settings or {}),
     }
     command = [
-        sys.executable, "-m", "jupyterhub", "-f", str(DEPLOY_CONFIG),
+        sys.executable,
+        "-m",
+        "jupyterhub",
+        "-f",
+        str(DEPLOY_CONFIG),
         f"--JupyterHub.bind_url=http://127.0.0.1:{port}",
         f"--JupyterHub.hub_bind_url=http://127.0.0.1:{hub_port}",
         f"--ConfigurableHTTPProxy.api_url=http://127.0.0.1:{api_port}",
     ]
     with log.open("w") as out:
         process = subprocess.Popen(command, cwd=tmp, env=env, stdout=out, stderr=subprocess.STDOUT)
-    hub = Hub(process, port, data, log)
+    return Hub(process, port, data, log)
+
+
+def wait_until_up(hub: Hub, timeout: float = 180) -> Hub:
+    """Return the hub once its API answers; stop it and fail with its log if it never does."""
     deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline and process.poll() is None:
+    while time.monotonic() < deadline and hub.process.poll() is None:
         try:
             if requests.get(f"{hub.url}/hub/api/", timeout=2).ok:
                 return hub
@@ -163,19 +201,32 @@ class HubUser:
         self.hub, self.name = hub, name
         self.session = requests.Session()
 
-    def _xsrf(self) -> str:
-        if "_xsrf" not in self.session.cookies:
-            self.session.get(f"{self.hub.url}/hub/login", timeout=30)
-        return self.session.cookies["_xsrf"]
+    def _xsrf(self, prefix: str = "/hub/", page: str = "/hub/login") -> str:
+        """The _xsrf token of the hub (or of a server: prefix /user/<name>/), fetched once by a page."""
+        for _attempt in range(2):
+            for cookie in self.session.cookies:
+                hub_cookie = not cookie.path.startswith("/user/")
+                if cookie.name == "_xsrf" and (
+                    cookie.path.rstrip("/") == prefix.rstrip("/") or (prefix == "/hub/" and hub_cookie)
+                ):
+                    return cookie.value
+            self.session.get(f"{self.hub.url}{page}", timeout=90)
+        raise AssertionError(f"no _xsrf cookie for {prefix}: {list(self.session.cookies)}")
 
     def post_form(self, path: str, fields: dict[str, str]) -> requests.Response:
-        return self.session.post(f"{self.hub.url}{path}", data={**fields, "_xsrf": self._xsrf()},
-                                 allow_redirects=False, timeout=60)
+        return self.session.post(
+            f"{self.hub.url}{path}", data={**fields, "_xsrf": self._xsrf()}, allow_redirects=False, timeout=60
+        )
 
     def sign_up(self) -> requests.Response:
-        return self.post_form("/hub/signup", {
-            "username": self.name, "signup_password": PASSWORD, "signup_password_confirmation": PASSWORD,
-        })
+        return self.post_form(
+            "/hub/signup",
+            {
+                "username": self.name,
+                "signup_password": PASSWORD,
+                "signup_password_confirmation": PASSWORD,
+            },
+        )
 
     def log_in(self) -> bool:
         """True when the hub accepted the password (it redirects and sets its login cookie)."""
@@ -185,10 +236,34 @@ class HubUser:
     def get(self, path: str) -> requests.Response:
         return self.session.get(f"{self.hub.url}{path}", timeout=90)
 
+    def add_to_group(self, group: str, names: list[str]) -> None:
+        """What an admin does at /hub/admin → Groups (the page calls this very API)."""
+        response = self.session.post(
+            f"{self.hub.url}/hub/api/groups/{group}/users",
+            json={"users": names},
+            headers={"X-XSRFToken": self._xsrf()},
+            timeout=60,
+        )
+        assert response.status_code == 200, response.text
+
+    def formgrader_api(self, path: str, method: str = "GET") -> requests.Response:
+        """nbgrader's formgrader API on one's own JupyterLab, as its page calls it (with _xsrf)."""
+        prefix = f"/user/{self.name}/"
+        token = self._xsrf(prefix, f"{prefix}formgrader")
+        return self.session.request(
+            method,
+            f"{self.hub.url}{prefix}formgrader/api/{path}",
+            headers={"X-XSRFToken": token},
+            timeout=120,
+        )
+
     def request_server(self) -> None:
         """Ask the hub for one's server, as the « Start » button does (the hub answers at once)."""
-        response = self.session.post(f"{self.hub.url}/hub/api/users/{self.name}/server",
-                                     headers={"X-XSRFToken": self._xsrf()}, timeout=60)
+        response = self.session.post(
+            f"{self.hub.url}/hub/api/users/{self.name}/server",
+            headers={"X-XSRFToken": self._xsrf()},
+            timeout=60,
+        )
         assert response.status_code in (201, 202), response.text
 
     def wait_for_server(self, timeout: float = 120) -> None:
@@ -208,12 +283,13 @@ class HubUser:
         return response
 
 
-def gradebook_scores(course_dir: Path, epreuve: str, learners: list[str]) -> dict[str, float]:
+def gradebook_scores(
+    course_dir: Path, epreuve: str, learners: list[str], course_id: str = "tremplin"
+) -> dict[str, float]:
     """Each learner's autograded score of the épreuve, read back from nbgrader's gradebook."""
     from nbgrader.api import Gradebook
-    from tremplin.grading.course import DEFAULT_COURSE_ID
 
-    with Gradebook(f"sqlite:///{course_dir / 'gradebook.db'}", DEFAULT_COURSE_ID) as gradebook:
+    with Gradebook(f"sqlite:///{course_dir / 'gradebook.db'}", course_id) as gradebook:
         return {name: gradebook.find_submission(epreuve, name).score for name in learners}
 
 

@@ -3,7 +3,8 @@
 TLJH brings its own authenticator (`tljh-config set auth.type nativeauthenticator.NativeAuthenticator`),
 its spawner (a Unix user `jupyter-<name>` per user, SystemdSpawner) and its idle culler.
 This snippet chooses each user's server (the kiosk's Voilà for learners, JupyterLab with
-the formgrader for mediators) and runs the room's mail server. The kit is installed in
+the formgrader for mediators), with the room's courses and their groups, and runs the
+room's mail server. The kit is installed in
 TLJH's user environment (`sudo -E /opt/tljh/user/bin/pip install tremplin`), whose
 Python runs the servers, and in the hub's, which reads this file.
 """
@@ -14,6 +15,8 @@ from tremplin.grading.hub_config import HubSettings, configure_mail, configure_s
 
 os.environ.setdefault("TREMPLIN_DATA", "/srv/tremplin/data")
 os.environ.setdefault("TREMPLIN_HUB_PYTHON", "/opt/tljh/user/bin/python")
+# Several nbgrader courses on this hub (groups nbgrader-<id> / formgrade-<id>): docs/jupyterhub.md
+# os.environ.setdefault("TREMPLIN_HUB_COURSES", "mardi,jeudi")
 
 c = get_config()  # noqa: F821 (given by JupyterHub)
 settings = HubSettings.from_env()
