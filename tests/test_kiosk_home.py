@@ -12,8 +12,10 @@ from tremplin.widgets.visit import load_visit, start_visit
 
 def write_notebook(path: Path, cells: list[dict], metadata: dict | None = None) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps({"cells": cells, "metadata": metadata or {}, "nbformat": 4,
-                                "nbformat_minor": 5}), encoding="utf-8")
+    path.write_text(
+        json.dumps({"cells": cells, "metadata": metadata or {}, "nbformat": 4, "nbformat_minor": 5}),
+        encoding="utf-8",
+    )
     return path
 
 
@@ -170,3 +172,35 @@ def test_an_address_with_fin_ends_its_visit_and_says_why(
     monkeypatch.setenv("QUERY_STRING", "fin=inactivite")  # a page whose visit already ended
     show_home(tmp_path / "data", folder, display=shown.append)
     assert "pas été utilisé" in shown[1].children[1].value
+
+
+def test_progress_comes_from_the_provider_and_a_failure_stays_kind(folder: Path, tmp_path: Path) -> None:
+    from tremplin.widgets.home_progress import Area, CompetenceLine, LearnerProgress, Suggestion
+
+    seen: list[tuple[str, list[str]]] = []
+
+    def provider(visit, lessons, epreuves) -> LearnerProgress:
+        seen.append((visit.pseudonym, [page.path for page in lessons]))
+        line = CompetenceLine("R1", "Chercher <des> offres", "in_progress", 2, 5)
+        return LearnerProgress((Area("Rechercher", (line,)),), (Suggestion("Continuez :", lessons[0]),))
+
+    page = HomePage(tmp_path / "data", folder, progress=provider)
+    first_visit(page, "Camille")
+    assert seen == [("Camille", ["lecons/01-chercher.ipynb", "lecons/02-ecrire.ipynb"])]
+    shown = page.progress.value
+    assert "En cours : 2 étape(s) réussie(s) sur 5." in shown and "Chercher &lt;des&gt; offres" in shown
+    assert 'style="display:block;height:100%;width:40%' in shown and 'role="img"' in shown
+    assert f'href="/voila/render/lecons/01-chercher.ipynb?visit={page.visit.token}"' in shown
+    assert "Pas encore de retour" in shown
+    page.on_documents()
+    assert "est vide pour le moment" in page.documents_link.value
+
+    def broken(visit, lessons, epreuves) -> LearnerProgress:
+        raise RuntimeError("secret_traceback_marker")
+
+    page = HomePage(tmp_path / "data", folder, progress=broken)
+    first_visit(page, "Dominique")
+    assert "n&#x27;a pas pu s&#x27;afficher" in page.progress.value
+    assert "secret_traceback_marker" not in page.progress.value and "Traceback" not in page.progress.value
+    page.on_end()
+    assert page.progress.value == ""

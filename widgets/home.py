@@ -7,6 +7,11 @@ titled by its metadata `tremplin.title` or its first heading. The page's state (
 here) lives in the visit file, never only in the kernel, so coming back to the home page
 with `?visit=` shows the same list without asking again.
 
+After sign-in, when the notebook passes a progress provider (grading/learner_progress.py),
+the page also shows « Où j'en suis », « Et maintenant ? » and « Mes retours », computed in
+the background so the page opens as fast as before; « Mes documents » zips the learner's
+documents on demand.
+
 The end of a visit reaches this page in two ways: « Terminer ma visite » here (the message
 then carries `data-tremplin-ended`, and tremplin.js clears the browser and reloads the home
 page), or an address `?visit=<token>&fin=<reason>` that tremplin.js opens when the learner
@@ -18,15 +23,25 @@ from __future__ import annotations
 
 import html
 import json
+import logging
 import os
 import re
+import threading
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 
 import ipywidgets as widgets
 from tremplin.widgets.errors import TremplinError
-from tremplin.widgets.i18n import t
+from tremplin.widgets.home_progress import (
+    DOCUMENTS_ZIP,
+    PageLink,
+    ProgressProvider,
+    documents_zip,
+    feedback_html,
+    next_html,
+    progress_html,
+)
+from tremplin.widgets.i18n import current_locale, t
 from tremplin.widgets.visit import Visit, current_visit, end_visit, guard_visit, page_url, request_query
 from tremplin.widgets.visit_code import create_learner, propose_code, sign_in
 
@@ -34,14 +49,8 @@ LESSONS_DIR, EPREUVES_DIR = "lecons", "epreuves"
 #: Why a visit ended, as tremplin.js names it in `?fin=`: the message to show for each.
 END_REASONS = {"terminee": "kiosk.ended", "inactivite": "kiosk.timed_out"}
 _HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(.+?)\s*#*\s*$", re.MULTILINE)
-
-
-@dataclass(frozen=True)
-class PageLink:
-    """One page the learner can open: its title and its path relative to the folder served."""
-
-    title: str
-    path: str
+LOG = logging.getLogger(__name__)
+__all__ = ["HomePage", "PageLink", "discover_pages", "notebook_title", "show_home"]
 
 
 def notebooks_dir(explicit: Path | None = None) -> Path:
@@ -57,7 +66,8 @@ def notebooks_dir(explicit: Path | None = None) -> Path:
 
 
 def notebook_title(path: Path) -> str:
-    """metadata.tremplin.title, else the first markdown heading, else the file name made readable.
+    """metadata.tremplin.title (title_en first on an English page), else the first markdown
+    heading, else the file name made readable.
 
     Read as plain JSON (nbformat costs seconds to import): the home page must open fast.
     """
@@ -65,9 +75,12 @@ def notebook_title(path: Path) -> str:
         notebook = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         notebook = {}
-    title = ((notebook.get("metadata") or {}).get("tremplin") or {}).get("title")
-    if isinstance(title, str) and title.strip():
-        return title.strip()
+    meta = (notebook.get("metadata") or {}).get("tremplin") or {}
+    keys = ("title_en", "title") if current_locale() == "en" else ("title",)
+    for key in keys:
+        title = meta.get(key)
+        if isinstance(title, str) and title.strip():
+            return title.strip()
     for cell in notebook.get("cells") or []:
         if cell.get("cell_type") != "markdown":
             continue
@@ -129,8 +142,12 @@ class HomePage:
         folder: Path | None = None,
         visit: Visit | None = None,
         ended: str | None = None,
+        progress: ProgressProvider | None = None,
+        *,
+        background: bool = False,
     ):
         self.root = root
+        self.provider, self.background = progress, background
         self.folder = notebooks_dir(folder)
         self.visit: Visit | None = None
         self.welcome = widgets.HTML(self._welcome_html())
@@ -144,14 +161,18 @@ class HomePage:
         self.sign_in_button.on_click(self.on_sign_in)
         self.first_visit_button = widgets.Button(description=t("kiosk.first_visit"))
         self.first_visit_button.on_click(self.on_first_visit)
-        self.form = widgets.VBox([
-            widgets.HTML(f"<h2>{html.escape(t('kiosk.returning_heading'))}</h2>"),
-            _paragraphs("kiosk.returning_help"),
-            self.pseudonym, self.code, self.sign_in_button,
-            _paragraphs("kiosk.code_forgotten"),
-            widgets.HTML(f"<h2>{html.escape(t('kiosk.first_heading'))}</h2>"),
-            self.first_visit_button,
-        ])
+        self.form = widgets.VBox(
+            [
+                widgets.HTML(f"<h2>{html.escape(t('kiosk.returning_heading'))}</h2>"),
+                _paragraphs("kiosk.returning_help"),
+                self.pseudonym,
+                self.code,
+                self.sign_in_button,
+                _paragraphs("kiosk.code_forgotten"),
+                widgets.HTML(f"<h2>{html.escape(t('kiosk.first_heading'))}</h2>"),
+                self.first_visit_button,
+            ]
+        )
         # A first visit: a pseudonym to choose and the code the kiosk proposes.
         placeholder = t("kiosk.pseudonym_placeholder")
         self.new_pseudonym = _field(widgets.Text, t("kiosk.new_pseudonym_label"), placeholder)
@@ -162,19 +183,41 @@ class HomePage:
         self.start_button.on_click(self.on_start)
         self.back_button = widgets.Button(description=t("kiosk.back_to_sign_in"))
         self.back_button.on_click(self.on_back)
-        self.first_form = widgets.VBox([
-            widgets.HTML(f"<h2>{html.escape(t('kiosk.first_heading'))}</h2>"),
-            _paragraphs("kiosk.pseudonym_help"), self.new_pseudonym,
-            _paragraphs("kiosk.code_help"), self.new_code,
-            self.start_button, self.back_button,
-        ])
+        self.first_form = widgets.VBox(
+            [
+                widgets.HTML(f"<h2>{html.escape(t('kiosk.first_heading'))}</h2>"),
+                _paragraphs("kiosk.pseudonym_help"),
+                self.new_pseudonym,
+                _paragraphs("kiosk.code_help"),
+                self.new_code,
+                self.start_button,
+                self.back_button,
+            ]
+        )
         self.pages = widgets.HTML()
         self.end_button = widgets.Button(description=t("kiosk.end"), tooltip=t("kiosk.end_tooltip"))
         self.end_button.on_click(self.on_end)
         end_text = widgets.HTML(
             f"<h2>{html.escape(t('kiosk.end_heading'))}</h2><p>{html.escape(t('kiosk.end_help'))}</p>"
         )
-        self.session = widgets.VBox([self.pages, end_text, self.end_button])
+        # After sign-in: progress, next steps and feedback (from the provider), documents.
+        self.progress = widgets.HTML()
+        self.documents_button = widgets.Button(
+            description=t("home.documents_button"), tooltip=t("home.documents_tooltip"), icon="download"
+        )
+        self.documents_button.on_click(self.on_documents)
+        self.documents_link = widgets.HTML()
+        documents = widgets.VBox(
+            [
+                widgets.HTML(
+                    f"<h2>{html.escape(t('home.documents_heading'))}</h2>"
+                    f"<p>{html.escape(t('home.documents_help'))}</p>"
+                ),
+                self.documents_button,
+                self.documents_link,
+            ]
+        )
+        self.session = widgets.VBox([self.pages, self.progress, documents, end_text, self.end_button])
         self.widget = widgets.VBox([self.welcome, self.message, self.form, self.first_form, self.session])
         if ended:
             self.message.value = _message_html(t(END_REASONS.get(ended, "kiosk.ended")))
@@ -193,7 +236,7 @@ class HomePage:
             self.form.layout.display = "none" if first else None
             self.first_form.layout.display = None if first else "none"
             self.session.layout.display = "none"
-            self.pages.value = ""
+            self.pages.value = self.progress.value = self.documents_link.value = ""
             return
         lessons = discover_pages(self.folder, LESSONS_DIR)
         epreuves = discover_pages(self.folder, EPREUVES_DIR)
@@ -208,6 +251,50 @@ class HomePage:
         )
         self.form.layout.display = self.first_form.layout.display = "none"
         self.session.layout.display = None
+        self.documents_link.value = ""
+        self._load_progress(visit, lessons, epreuves)
+
+    def _load_progress(self, visit: Visit, lessons: list[PageLink], epreuves: list[PageLink]) -> None:
+        """Ask the provider for the learner's progress; in the background under Voilà."""
+        if self.provider is None:
+            self.progress.value = ""
+            return
+        self.progress.value = f'<p role="status">{html.escape(t("home.loading"))}</p>'
+        if self.background:
+            threading.Thread(
+                target=self._fill_progress,
+                args=(visit, lessons, epreuves),
+                name="tremplin-home-progress",
+                daemon=True,
+            ).start()
+        else:
+            self._fill_progress(visit, lessons, epreuves)
+
+    def _fill_progress(self, visit: Visit, lessons: list[PageLink], epreuves: list[PageLink]) -> None:
+        try:
+            progress = self.provider(visit, lessons, epreuves)  # type: ignore[misc]
+            shown = progress_html(progress) + next_html(progress, visit) + feedback_html(progress)
+        except Exception:  # the learner gets a kind word, the log the traceback
+            LOG.exception("home progress failed")
+            shown = f'<p role="status">{html.escape(t("home.progress_failed"))}</p>'
+        if self.visit == visit:  # the learner may have left in the meantime
+            self.progress.value = shown
+
+    def on_documents(self, _button: widgets.Button | None = None) -> None:
+        """« Télécharger mes documents »: a zip of « Mes documents », carried in the page."""
+        from tremplin.widgets.files_widget import download_link
+
+        if self.visit is None:
+            return
+        try:
+            data = documents_zip(Path(self.visit.workspace))
+        except TremplinError as error:
+            self.documents_link.value = f'<p role="alert">{html.escape(str(error))}</p>'
+            return
+        if data is None:
+            self.documents_link.value = f'<p role="status">{html.escape(t("home.no_documents"))}</p>'
+            return
+        self.documents_link.value = download_link(DOCUMENTS_ZIP, data)
 
     def _opened(self, visit: Visit, new_code: str = "") -> None:
         self.message.value = ""
@@ -248,7 +335,7 @@ class HomePage:
         self._opened(visit, new_code=code)
 
     def on_end(self, _button: widgets.Button | None = None) -> None:
-        """"Terminer ma visite": forget the token; tremplin.js then clears the browser."""
+        """ "Terminer ma visite": forget the token; tremplin.js then clears the browser."""
         if self.visit is not None and self.visit.token:
             end_visit(self.visit.token, self.root)
         self.pseudonym.value = ""
@@ -260,20 +347,22 @@ def show_home(
     root: Path | None = None,
     folder: Path | None = None,
     display: Callable[[object], None] | None = None,
+    progress: ProgressProvider | None = None,
 ) -> None:
     """Show the home page for the learner in front of it (their visit, if the URL carries one).
 
     An address with `fin=` ends its visit first (the inactivity timer and the other pages'
     « Terminer » link come here), and never reopens it. Returns nothing, so the notebook
     cell prints no stray value under the widgets; tests build a `HomePage` directly.
+    `progress` (given by the notebook) computes the learner's progress after sign-in.
     """
     query = request_query()
     ended = query.get("fin")
     if ended:
         end_visit(query.get("visit"), root)
-        page = HomePage(root, folder, None, ended=ended)
+        page = HomePage(root, folder, None, ended=ended, progress=progress, background=True)
     else:
-        page = HomePage(root, folder, current_visit(root))
+        page = HomePage(root, folder, current_visit(root), progress=progress, background=True)
     if display is None:
         from IPython.display import display
     display(page.widget)
