@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from a11y_support import axe_violations, describe
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from test_kiosk_support import served_pages, start_kiosk
 from tremplin.grading.browser import WIDGETS_TIMEOUT_MS
 
@@ -53,7 +54,11 @@ def test_every_kiosk_page_meets_wcag_aa(browser, tmp_path: Path, data_root: Path
             for tab, notebook in zip(tabs, batch, strict=False):
                 tab.goto(kiosk.url.rstrip("/") + page_url(notebook, visit), wait_until="commit")
             for tab, notebook in zip(tabs, batch, strict=False):
-                tab.wait_for_selector(".jupyter-widgets button", timeout=2 * WIDGETS_TIMEOUT_MS)
+                try:
+                    tab.wait_for_selector(".jupyter-widgets button", timeout=2 * WIDGETS_TIMEOUT_MS)
+                except PlaywrightTimeout:
+                    failures.append(f"{notebook}: no widget on screen after {2 * WIDGETS_TIMEOUT_MS} ms")
+                    continue
                 if found := axe_violations(tab):
                     failures.append(f"{notebook}\n{describe(found)}")
     finally:
