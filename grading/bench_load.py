@@ -43,8 +43,9 @@ COUNTS = (1, 5, 10, 20)
 #: session weighs in the p95 (it waited at least that long).
 SESSION_TIMEOUT_S = 30.0
 #: No round (nor the plain reference) starts after this many seconds: with the waits' own
-#: timeouts the whole load test then ends within 5 minutes.
-BUDGET_S = 200.0
+#: timeouts the whole load test then ends within 6 minutes (the pool refills one kernel at a time
+#: between rounds, as the kiosk does: pool_full).
+BUDGET_S = 240.0
 #: (figure, how it compares, bound): what issue 7 asks (for bench.TARGETS).
 TARGETS = (
     ("load_p95_first_widget_s_20", "≤ s", 3.0),
@@ -86,10 +87,24 @@ def serve_lesson(folder: Path, lesson: str, pool_size: int) -> Path:
 
 
 def _message(msg_type: str, content: dict, session: str, metadata: dict | None = None) -> str:
-    header = {"msg_id": uuid.uuid4().hex, "msg_type": msg_type, "session": session, "username": "",
-              "version": "5.3", "date": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
-    return json.dumps({"header": header, "parent_header": {}, "metadata": metadata or {},
-                       "content": content, "buffers": [], "channel": "shell"})
+    header = {
+        "msg_id": uuid.uuid4().hex,
+        "msg_type": msg_type,
+        "session": session,
+        "username": "",
+        "version": "5.3",
+        "date": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+    }
+    return json.dumps(
+        {
+            "header": header,
+            "parent_header": {},
+            "metadata": metadata or {},
+            "content": content,
+            "buffers": [],
+            "channel": "shell",
+        }
+    )
 
 
 def decode_frame(frame: str | bytes) -> dict:
@@ -121,8 +136,14 @@ def widget_states(base: str, kernel_id: str, timeout: float) -> dict:
     try:
         socket.send(_message("kernel_info_request", {}, session))
         comm_id = uuid.uuid4().hex
-        socket.send(_message("comm_open", {"comm_id": comm_id, "target_name": CONTROL_TARGET, "data": {}},
-                             session, {"version": CONTROL_VERSION}))
+        socket.send(
+            _message(
+                "comm_open",
+                {"comm_id": comm_id, "target_name": CONTROL_TARGET, "data": {}},
+                session,
+                {"version": CONTROL_VERSION},
+            )
+        )
         socket.send(_message("comm_msg", {"comm_id": comm_id, "data": {"method": "request_states"}}, session))
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
@@ -223,8 +244,10 @@ def where_time_went(server_pid: int, before: dict, after: dict, sessions: list[S
     parts = {
         "server": spent.get(server_pid, 0.0),
         "session_kernels": sum((seconds for pid, seconds in spent.items() if pid in mine), 0.0),
-        "refill_kernels": sum((seconds for pid, seconds in spent.items()
-                               if pid not in before["family"] and pid not in mine), 0.0),
+        "refill_kernels": sum(
+            (seconds for pid, seconds in spent.items() if pid not in before["family"] and pid not in mine),
+            0.0,
+        ),
         "client": after["client"] - before["client"],
     }
     parts["other"] = max(0.0, after["machine"] - before["machine"] - sum(parts.values()))
@@ -252,6 +275,21 @@ def leave(base: str, sessions: list[Session]) -> list[int]:
     return statuses
 
 
+#: Seconds the pool may take to fill before a round starts anyway (it then measures a busier kiosk).
+POOL_TIMEOUT_S = 120.0
+
+
+def pool_full(process: object, pool_size: int) -> None:
+    """Until the kiosk runs `pool_size` kernels (its refills all started) and is idle again: a
+    round measures the kiosk as a room finds it, not while it refills."""
+    from tremplin.grading.bench_kiosk import wait_until_idle
+
+    deadline = time.monotonic() + POOL_TIMEOUT_S
+    while len(kernels_by_id(process.pid)) < pool_size and time.monotonic() < deadline:
+        time.sleep(0.5)
+    wait_until_idle(process)
+
+
 @dataclass
 class LoadRun:
     """The sessions of every round (by learner count), the pool size, the plain reference, the
@@ -265,13 +303,20 @@ class LoadRun:
     unload_refused: int = 0
 
 
-def run_load(world_dir: Path, scratch: Path, counts: tuple[int, ...] = COUNTS, *, lesson: str = LESSON,
-             pool_size: int | None = None, plain: bool = True,
-             progress: Callable[[str], None] = print) -> LoadRun:
+def run_load(
+    world_dir: Path,
+    scratch: Path,
+    counts: tuple[int, ...] = COUNTS,
+    *,
+    lesson: str = LESSON,
+    pool_size: int | None = None,
+    plain: bool = True,
+    progress: Callable[[str], None] = print,
+) -> LoadRun:
     """Start the real kiosk on `lesson` alone, then one round per count, largest first (each
     learner with a new visit; then each page's unload is sent as the browser sends it and the
     pool refills), then plain Voilà."""
-    from tremplin.grading.bench_kiosk import server, wait_until_idle
+    from tremplin.grading.bench_kiosk import server
     from tremplin.grading.kiosk import free_port, kiosk_command, kiosk_env, prepare_data_root
     from tremplin.widgets.visit import page_url, start_visit
 
@@ -289,6 +334,7 @@ def run_load(world_dir: Path, scratch: Path, counts: tuple[int, ...] = COUNTS, *
     refused = 0
     order = sorted(counts, reverse=True)  # the largest round, the one with a target, runs first
     with server(kiosk_command(data, port, served), kiosk_env(data, served), port) as process:
+        pool_full(process, pool_size)
         for count in order:
             if time.monotonic() - started > BUDGET_S:
                 rounds[count] = [Session(error="not run: time budget spent") for _ in range(count)]
@@ -296,15 +342,19 @@ def run_load(world_dir: Path, scratch: Path, counts: tuple[int, ...] = COUNTS, *
             progress(f"bench: {count} apprenant(s) à la fois / {count} learner(s) at once…")
             visits = [start_visit(f"Charge {index + 1}", data) for index in range(count)]
             before = cpu_snapshot(process.pid)
-            sessions = at_once(count, lambda index, visits=visits: open_page(
-                base, page_url(lesson, visits[index]), LESSON_BUTTON, SESSION_TIMEOUT_S))
+            sessions = at_once(
+                count,
+                lambda index, visits=visits: open_page(
+                    base, page_url(lesson, visits[index]), LESSON_BUTTON, SESSION_TIMEOUT_S
+                ),
+            )
             cpu[count] = where_time_went(process.pid, before, cpu_snapshot(process.pid), sessions)
             kernel_memory(process.pid, sessions)
             rounds[count] = sessions
             refused += sum(status != 204 for status in leave(base, sessions))
             if count != order[-1] and time.monotonic() - started <= BUDGET_S:
-                time.sleep(2)  # Voilà refills the pool after `fill_delay`
-                wait_until_idle(process)
+                time.sleep(2)  # the kiosk refills the pool once pages stop arriving, one kernel at a time
+                pool_full(process, pool_size)
     reference = None
     if plain:
         late = time.monotonic() - started > BUDGET_S
@@ -321,8 +371,15 @@ def _plain_session(folder: Path) -> Session:
     notebook = folder / "one_widget.ipynb"
     notebook.write_text(json.dumps(ONE_WIDGET_NOTEBOOK), encoding="utf-8")
     port = free_port()
-    command = [sys.executable, "-m", "voila", str(notebook), "--no-browser", f"--port={port}",
-               "--Voila.ip=127.0.0.1"]
+    command = [
+        sys.executable,
+        "-m",
+        "voila",
+        str(notebook),
+        "--no-browser",
+        f"--port={port}",
+        "--Voila.ip=127.0.0.1",
+    ]
     with server(command, None, port):
         return open_page(f"http://127.0.0.1:{port}", "/", "OK", SESSION_TIMEOUT_S)
 

@@ -36,6 +36,9 @@ SETTINGS_FOLDER = "voila"
 SETTINGS_FILE = "voila.json"
 #: Seconds `run_kiosk` waits for Voilà to listen before giving up.
 START_TIMEOUT_S = 120.0
+#: JupyterLab extensions installed beside nbgrader that fail to load in a Voilà page (each logs
+#: a "shared module" error in the browser console); no kiosk or dashboard page needs them.
+NOT_FOR_VOILA = ("@jupyter/nbgrader", "@jupyter-notebook/lab-extension")
 
 
 def voila_dir(notebooks_dir: Path | None = None) -> Path:
@@ -91,6 +94,7 @@ def kiosk_command(data_root: Path, port: int = DEFAULT_PORT, notebooks_dir: Path
         f"--port={int(port)}",
         "--Voila.port_retries=0",
         "--no-browser",
+        *[f"--VoilaConfiguration.extension_denylist={name}" for name in NOT_FOR_VOILA],
     ]
 
 
@@ -188,8 +192,12 @@ def run_kiosk(
     mail = start_for_kiosk(data_root)
     try:
         return serve_until_stopped(
-            kiosk_command(data_root, port, served), kiosk_env(data_root, served), port, say,
-            failed=t("kiosk.start_failed", port=port), ready=t("kiosk.ready", url=home_url(port)),
+            kiosk_command(data_root, port, served),
+            kiosk_env(data_root, served),
+            port,
+            say,
+            failed=t("kiosk.start_failed", port=port),
+            ready=t("kiosk.ready", url=home_url(port)),
             stopped=t("kiosk.stopped"),
         )
     finally:
@@ -197,8 +205,14 @@ def run_kiosk(
 
 
 def serve_until_stopped(
-    command: list[str], env: Mapping[str, str], port: int, say: Callable[[str], None],
-    *, failed: str, ready: str, stopped: str,
+    command: list[str],
+    env: Mapping[str, str],
+    port: int,
+    say: Callable[[str], None],
+    *,
+    failed: str,
+    ready: str,
+    stopped: str,
 ) -> int:
     """Run a Voilà server, say `ready` once it answers, stop it cleanly on Ctrl+C or SIGTERM."""
     process = subprocess.Popen(command, env=dict(env))

@@ -19,9 +19,6 @@ from tremplin import NOTEBOOKS_DIR
 
 DEFAULT_PORT = 8867
 NOTEBOOK = Path("mediateur") / "tableau-de-bord.ipynb"
-#: JupyterLab extensions installed beside nbgrader that fail to load in a Voilà page (each logs
-#: a "shared module" error in the browser console); the page needs none of them.
-NOT_FOR_VOILA = ("@jupyter/nbgrader", "@jupyter-notebook/lab-extension")
 
 
 def register_steps(steps: argparse._SubParsersAction, where: argparse.ArgumentParser) -> None:
@@ -29,7 +26,8 @@ def register_steps(steps: argparse._SubParsersAction, where: argparse.ArgumentPa
     from tremplin.grading.commands.course import COURSE_HELP
 
     step = steps.add_parser(
-        "dashboard", parents=[where],
+        "dashboard",
+        parents=[where],
         help="tableau de bord du groupe (Voilà) / the group's dashboard (Voilà)",
         description=(
             "Ouvre le tableau de bord des médiateurs sur 127.0.0.1 : compétences par "
@@ -39,8 +37,9 @@ def register_steps(steps: argparse._SubParsersAction, where: argparse.ArgumentPa
         ),
     )
     step.add_argument("--course", type=Path, default=None, metavar="DIR", help=COURSE_HELP)
-    step.add_argument("--port", type=int, default=DEFAULT_PORT,
-                      help=f"port (défaut / default: {DEFAULT_PORT})")
+    step.add_argument(
+        "--port", type=int, default=DEFAULT_PORT, help=f"port (défaut / default: {DEFAULT_PORT})"
+    )
     step.set_defaults(func=run)
 
 
@@ -55,14 +54,13 @@ def run(args: argparse.Namespace) -> int:
 def dashboard_command(
     data_root: Path, port: int = DEFAULT_PORT, notebooks_dir: Path | None = None
 ) -> list[str]:
-    """The kiosk's Voilà command, serving the dashboard notebook alone."""
+    """The kiosk's Voilà command (its extension denylist included), serving the dashboard notebook alone."""
     from tremplin.grading.kiosk import kiosk_command
 
     served = Path(notebooks_dir or NOTEBOOKS_DIR).resolve()
     command = kiosk_command(data_root, port, served)
     command[command.index(str(served))] = str(served / NOTEBOOK)
-    denied = [f"--VoilaConfiguration.extension_denylist={name}" for name in NOT_FOR_VOILA]
-    return [*command, *denied]
+    return command
 
 
 def dashboard_env(data_root: Path, course_dir: Path, notebooks_dir: Path | None = None) -> dict[str, str]:
@@ -97,7 +95,11 @@ def run_dashboard(
     load_settings(served)  # a malformed voila.json stops here, with its line
     ensure_port_free(port)
     return serve_until_stopped(
-        dashboard_command(data_root, port, served), dashboard_env(data_root, course_dir, served), port, say,
-        failed=t("dashboard.start_failed", port=port), ready=t("dashboard.ready", url=home_url(port)),
+        dashboard_command(data_root, port, served),
+        dashboard_env(data_root, course_dir, served),
+        port,
+        say,
+        failed=t("dashboard.start_failed", port=port),
+        ready=t("dashboard.ready", url=home_url(port)),
         stopped=t("dashboard.stopped"),
     )
