@@ -83,8 +83,9 @@ def scenario_candidates(world: Any) -> list[tuple[str, str, str, int, int]]:
     for offer in world.offers():
         if offer.get("scam"):
             continue
-        key = (offer["family"], offer["contract"])
-        by_key.setdefault(key, []).append((float(offer["lat"]), float(offer["lon"])))
+        by_key.setdefault((offer["family"], offer["contract"]), []).append(
+            (float(offer["lat"]), float(offer["lon"]))
+        )
     found: list[tuple[str, str, str, int, int]] = []
     for (family, contract), points in sorted(by_key.items()):
         if len(points) < MIN_MATCHING_OFFERS:

@@ -6,6 +6,7 @@ same composition serves Voilà (the learner), the demo (a simulated learner) and
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 from typing import Any
 
@@ -18,13 +19,14 @@ from tremplin.grading.page_support import (
     open_engine,
     open_world,
     panel_items,
-    preload,
     show,
     show_activity,
     show_statement,
 )
-from tremplin.grading.scenarios import SearchScenario
+from tremplin.grading.page_support import preload as preload_world
+from tremplin.grading.scenarios import SearchScenario, scenario_candidates
 from tremplin.widgets.activity import ActivityJournal
+from tremplin.widgets.errors import TremplinError
 from tremplin.widgets.feedback_panel import FeedbackPanel, PanelItem
 from tremplin.widgets.i18n import t
 from tremplin.widgets.paths import data_root as default_data_root
@@ -33,6 +35,16 @@ from tremplin.widgets.workspace import Workspace
 
 SEARCH_EPREUVE = "chercher-offres"
 SEARCH_LESSON = "lecon-chercher-offres"
+
+
+def preload(data_root: Path | None = None) -> None:
+    """The world, its index and the search missions' candidates, ahead of the learner.
+
+    Choosing a learner's mission scans every offer against every home town (~0.3 CPU-s);
+    a preheated kernel does it while it waits, not once the learner is in front of the page."""
+    preload_world(data_root)
+    with contextlib.suppress(TremplinError, OSError):  # the page will say what is wrong, to the learner
+        scenario_candidates(open_world(default_data_root(data_root) / "world"))
 
 
 def scenario_html(scenario: SearchScenario) -> str:

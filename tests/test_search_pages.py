@@ -52,3 +52,17 @@ def test_the_lesson_shows_the_mission_the_search_and_the_panel(
     labels = [getattr(child, "value", "") for child in page.children if isinstance(child, widgets.HTML)]
     assert any("Votre mission" in label for label in labels)
     assert len(page.children) == 3  # mission, search, "Vérifier" panel
+
+
+def test_preload_chooses_the_missions_candidates_before_the_learner_comes(data_root, monkeypatch) -> None:
+    """A preheated kernel pays the scan of every offer against every town, not the learner (the
+    cache was once stored under the wrong key and never hit: every « Vérifier » paid it again)."""
+    from tremplin.grading import scenarios
+    from tremplin.grading.page_support import open_world
+    from tremplin.grading.search_pages import preload
+
+    monkeypatch.setattr(scenarios, "_CANDIDATES", {})
+    preload(data_root)
+    world = open_world(data_root / "world")
+    key = (world.manifest.seed, world.manifest.files.get("offers.jsonl", ""))
+    assert scenarios._CANDIDATES[key] and scenarios.scenario_candidates(world) is scenarios._CANDIDATES[key]
