@@ -91,23 +91,24 @@ def first_widget_seconds(browser: object, url: str, runs: int) -> list[float]:
     return timings
 
 
-def plain_voila(browser: object, folder: Path, runs: int) -> float:
+@contextmanager
+def plain_voila_server(folder: Path) -> Iterator[str]:
+    """Voilà alone, as installed, on the one-widget notebook (written in `folder`): its base URL.
+    The baseline every kiosk figure is compared with (first widget, and the load test's client)."""
     import json
 
     notebook = folder / "one_widget.ipynb"
     notebook.write_text(json.dumps(ONE_WIDGET_NOTEBOOK), encoding="utf-8")
     port = free_port()
-    command = [
-        sys.executable,
-        "-m",
-        "voila",
-        str(notebook),
-        "--no-browser",
-        f"--port={port}",
-        "--Voila.ip=127.0.0.1",
-    ]
+    command = [sys.executable, "-m", "voila", str(notebook), "--no-browser", f"--port={port}"]
+    command.append("--Voila.ip=127.0.0.1")
     with server(command, None, port):
-        return statistics.median(first_widget_seconds(browser, f"http://127.0.0.1:{port}/", runs))
+        yield f"http://127.0.0.1:{port}"
+
+
+def plain_voila(browser: object, folder: Path, runs: int) -> float:
+    with plain_voila_server(folder) as base:
+        return statistics.median(first_widget_seconds(browser, base + "/", runs))
 
 
 def kernel_rss_mb(process: subprocess.Popen) -> float:

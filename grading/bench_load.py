@@ -21,7 +21,6 @@ import json
 import re
 import shutil
 import struct
-import sys
 import tempfile
 import threading
 import time
@@ -364,24 +363,11 @@ def run_load(
 
 def _plain_session(folder: Path) -> Session:
     """Voilà alone on bench_kiosk's one-widget notebook, one learner, by the same client."""
-    from tremplin.grading.bench_kiosk import ONE_WIDGET_NOTEBOOK, server
-    from tremplin.grading.kiosk import free_port
+    from tremplin.grading.bench_kiosk import plain_voila_server
 
     folder.mkdir(parents=True)
-    notebook = folder / "one_widget.ipynb"
-    notebook.write_text(json.dumps(ONE_WIDGET_NOTEBOOK), encoding="utf-8")
-    port = free_port()
-    command = [
-        sys.executable,
-        "-m",
-        "voila",
-        str(notebook),
-        "--no-browser",
-        f"--port={port}",
-        "--Voila.ip=127.0.0.1",
-    ]
-    with server(command, None, port):
-        return open_page(f"http://127.0.0.1:{port}", "/", "OK", SESSION_TIMEOUT_S)
+    with plain_voila_server(folder) as base:
+        return open_page(base, "/", "OK", SESSION_TIMEOUT_S)
 
 
 def figures(run: LoadRun) -> dict[str, float]:
