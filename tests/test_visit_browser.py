@@ -273,3 +273,23 @@ def test_a_learner_cannot_reach_another_learners_pages_or_files(kiosk: Kiosk) ->
     for probe in probes:
         status, _url, body = kiosk.get(probe, timeout=60)
         assert "secret 0612" not in body and other.token not in body and "Autre Personne" not in body, probe
+
+
+def test_work_saved_before_a_kiosk_restart_is_there_after_it(kiosk: Kiosk, page, tmp_path) -> None:
+    """The room's kiosk stops (SIGTERM, as at a restart or a shutdown) while a learner's page is
+    open, right after they saved: the kiosk started again on the same data gives it back."""
+    first = start_kiosk(tmp_path, notebooks=kiosk.notebooks, data=kiosk.data)
+    try:
+        learner = create_learner("Rémi Redémarrage", "6284", kiosk.data)
+        answer_warnings(page)
+        page.goto(first.url + page_url(NOTE_LESSON, learner).lstrip("/"))
+        page.get_by_label("Ma note").fill("Rappeler Mme Le Goff mardi")
+        page.get_by_role("button", name="Enregistrer").click()
+        page.get_by_text("Note enregistrée").wait_for(timeout=PAGE_MS)
+    finally:
+        first.stop()
+    assert first.process.returncode is not None
+    home(page, kiosk)  # the kiosk of the room, up again on the same data
+    sign_in(page, "Rémi Redémarrage", "6284")
+    page.get_by_role("link", name=NOTE_TITLE).click(timeout=PAGE_MS)
+    expect(page.get_by_label("Ma note")).to_have_value("Rappeler Mme Le Goff mardi", timeout=PAGE_MS)
