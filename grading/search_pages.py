@@ -31,6 +31,7 @@ from tremplin.widgets.feedback_panel import FeedbackPanel, PanelItem
 from tremplin.widgets.i18n import t
 from tremplin.widgets.paths import data_root as default_data_root
 from tremplin.widgets.search_widget import SearchWidget
+from tremplin.widgets.shared_looks import column, html_widget
 from tremplin.widgets.workspace import Workspace
 
 SEARCH_EPREUVE = "chercher-offres"
@@ -71,10 +72,10 @@ class SearchActivity:
         engine = open_engine(data_root / "world")
         journal = ActivityJournal(workspace, activity)
         self.search = SearchWidget(engine, journal, on_change=self.panel.notify if self.panel else None)
-        children: list[widgets.Widget] = [widgets.HTML(scenario_html(self.scenario)), self.search.widget]
+        children: list[widgets.Widget] = [html_widget(scenario_html(self.scenario)), self.search.widget]
         if self.panel:
             children.append(self.panel.widget)
-        self.widget = widgets.VBox(children)
+        self.widget = column(children)
 
     def results(self) -> list[Any]:
         context = load_context(self.workspace.root, self.activity, world=self.world)

@@ -13,8 +13,8 @@ import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-import ipywidgets as widgets
 from tremplin.widgets.i18n import number, t
+from tremplin.widgets.shared_looks import column, html_widget, plain_button
 
 LOG = logging.getLogger(__name__)
 
@@ -66,16 +66,16 @@ class FeedbackPanel:
     def __init__(self, compute: Callable[[], Sequence[PanelItem]], *, auto: bool = False) -> None:
         self._compute = compute
         self.auto = auto
-        self.button = widgets.Button(
+        self.button = plain_button(
             description=t("common.check_button"),
             tooltip=t("feedback.button_tooltip"),
             button_style="primary",
             icon="check",
         )
-        self.output = widgets.HTML(value=f"<p>{html.escape(t('feedback.intro'))}</p>")
+        self.output = html_widget(f"<p>{html.escape(t('feedback.intro'))}</p>")
         self.button.on_click(lambda _button: self.refresh())
-        heading = widgets.HTML(f"<h2>{html.escape(t('feedback.heading'))}</h2>")
-        self.widget = widgets.VBox([heading, self.button, self.output])
+        heading = html_widget(f"<h2>{html.escape(t('feedback.heading'))}</h2>")
+        self.widget = column([heading, self.button, self.output])
         self.widget.add_class("tremplin-feedback")
         self.items: list[PanelItem] = []
 

@@ -17,6 +17,15 @@ import ipywidgets as w
 from tremplin.widgets.errors import TremplinError
 from tremplin.widgets.i18n import t
 from tremplin.widgets.search import Hit, SearchEngine, SearchResults, salary_text
+from tremplin.widgets.shared_looks import (
+    column,
+    html_widget,
+    labelled,
+    line,
+    plain_button,
+    plain_layout,
+    wide_layout,
+)
 from tremplin.widgets.shortlist import add_offer
 from tremplin.widgets.shortlist_widget import MAX_NOTE, ShortlistWidget, clean_text
 
@@ -74,57 +83,56 @@ class SearchWidget:
     # ----------------------------------------------------------------- layout
 
     def _build(self) -> None:
-        wide = w.Layout(width="100%", max_width="36em")
-        style = {"description_width": "11em"}
+        wide, style, plain = wide_layout(), labelled("11em"), plain_layout()
         self.query = w.Text(description=t("search.keywords_label"),
                             placeholder=t("search.keywords_placeholder"), layout=wide, style=style,
                             tooltip=t("search.keywords_help"))
         self.commune = w.Text(description=t("search.commune_label"),
                               placeholder=t("search.commune_placeholder"), layout=wide, style=style)
         self.radius = w.Dropdown(
-            description=t("search.radius_label"), style=style,
+            description=t("search.radius_label"), style=style, layout=plain,
             options=[(t("search.radius_none"), ANY)]
             + [(t("search.radius_km", km=km), km) for km in RADII], value=ANY)
         self.contract = w.Dropdown(
-            description=t("search.contract_label"), style=style,
+            description=t("search.contract_label"), style=style, layout=plain,
             options=[(t("search.contract_all"), ANY)] + [(c, c) for c in self.engine.contracts()],
             value=ANY)
         self.working_time = w.Dropdown(
-            description=t("search.working_time_label"), style=style,
+            description=t("search.working_time_label"), style=style, layout=plain,
             options=[(t("search.working_time_all"), ANY)]
             + [(c, c) for c in self.engine.working_times()], value=ANY)
         self.published = w.Dropdown(
-            description=t("search.published_label"), style=style,
+            description=t("search.published_label"), style=style, layout=plain,
             options=[(t("search.published_any"), ANY), (t("search.published_one"), 1)]
             + [(t("search.published_days", days=d), d) for d in DAYS if d > 1], value=ANY)
         self.sort = w.Dropdown(
-            description=t("search.sort_label"), style=style,
+            description=t("search.sort_label"), style=style, layout=plain,
             options=[(t(f"search.sort_{s}"), s) for s in ("relevance", "date", "distance")],
             value="relevance")
         self.sort.observe(lambda _change: self._on_sort_change(), names="value")
-        self.search_button = w.Button(description=t("search.search_button"), button_style="primary",
+        self.search_button = plain_button(description=t("search.search_button"), button_style="primary",
                                       tooltip=t("search.search_tooltip"), icon="search")
         self.search_button.on_click(lambda _: self.run_search())
-        self.status = w.HTML(value=self._status_html(t("search.no_search_yet")))
-        self.heading = w.HTML()
-        self.results_box = w.VBox()
-        self.previous_button = w.Button(description=t("search.previous"), icon="arrow-left",
+        self.status = html_widget(self._status_html(t("search.no_search_yet")))
+        self.heading = html_widget()
+        self.results_box = column()
+        self.previous_button = plain_button(description=t("search.previous"), icon="arrow-left",
                                         tooltip=t("search.previous_tooltip"), disabled=True)
-        self.next_button = w.Button(description=t("search.next"), icon="arrow-right",
+        self.next_button = plain_button(description=t("search.next"), icon="arrow-right",
                                     tooltip=t("search.next_tooltip"), disabled=True)
         self.previous_button.on_click(lambda _: self.previous_page())
         self.next_button.on_click(lambda _: self.next_page())
-        self.page_label = w.HTML()
-        self.detail = w.HTML()
+        self.page_label = html_widget()
+        self.detail = html_widget()
         #: The saved offers' rows (the list with its notes lives in `self.selection`).
         self.shortlist_box = self.selection.rows_box
-        self.widget = w.VBox([
-            w.HTML(f"<h2>{_esc(t('search.title'))}</h2>"
+        self.widget = column([
+            html_widget(f"<h2>{_esc(t('search.title'))}</h2>"
                    f"<p>{_esc(t('search.keywords_help'))}</p>"),
             self.query, self.commune, self.radius, self.contract, self.working_time,
             self.published, self.sort, self.search_button, self.status, self.heading,
             self.results_box,
-            w.HBox([self.previous_button, self.page_label, self.next_button]),
+            line([self.previous_button, self.page_label, self.next_button]),
             self.detail, self.selection.widget,
         ])
 
@@ -301,19 +309,19 @@ class SearchWidget:
         self.next_button.disabled = results.page >= results.pages
 
     def _hit_box(self, hit: Hit) -> w.VBox:
-        view = w.Button(description=t("search.view"), tooltip=t("search.view_tooltip"), icon="eye")
-        save = w.Button(description=t("search.save"), tooltip=t("search.save_tooltip"), icon="star")
+        view = plain_button(description=t("search.view"), tooltip=t("search.view_tooltip"), icon="eye")
+        save = plain_button(description=t("search.save"), tooltip=t("search.save_tooltip"), icon="star")
         view.on_click(lambda _, oid=hit.offer_id: self.show_offer(oid))
-        flag = w.Button(description=t("search.flag"), tooltip=t("search.flag_tooltip"), icon="flag")
+        flag = plain_button(description=t("search.flag"), tooltip=t("search.flag_tooltip"), icon="flag")
         save.on_click(lambda _, oid=hit.offer_id: self.save_offer(oid))
         flag.on_click(lambda _, oid=hit.offer_id: self.flag_offer(oid))
         buttons: list[w.Widget] = [view, save, flag]
         if self.on_compare is not None:
-            compare = w.Button(description=t("compare.compare_button"), icon="columns",
+            compare = plain_button(description=t("compare.compare_button"), icon="columns",
                                tooltip=t("compare.compare_tooltip"))
             compare.on_click(lambda _, oid=hit.offer_id: self.on_compare(oid))
             buttons.insert(2, compare)
-        return w.VBox([w.HTML(_hit_html(hit)), w.HBox(buttons)])
+        return column([html_widget(_hit_html(hit)), line(buttons)])
 
 
 def _choose(dropdown: w.Dropdown, value: Any) -> None:

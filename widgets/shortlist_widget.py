@@ -16,6 +16,7 @@ from typing import Any, Protocol
 import ipywidgets as w
 from tremplin.widgets.errors import TremplinError
 from tremplin.widgets.i18n import t
+from tremplin.widgets.shared_looks import column, html_widget, labelled, line, plain_button, wide_layout
 from tremplin.widgets.shortlist import (
     ShortlistEntry,
     current_shortlist,
@@ -72,20 +73,19 @@ class ShortlistWidget:
     def _build(self) -> None:
         self.find_field = w.Text(description=t("compare.find_label"),
                                  placeholder=t("compare.find_placeholder"),
-                                 style={"description_width": "11em"},
-                                 layout=w.Layout(width="100%", max_width="36em"))
-        self.find_button = w.Button(description=t("compare.find_button"), icon="search",
+                                 style=labelled("11em"), layout=wide_layout())
+        self.find_button = plain_button(description=t("compare.find_button"), icon="search",
                                     tooltip=t("compare.find_tooltip"))
         self.find_button.on_click(lambda _b: self.find())
-        self.show_all_button = w.Button(description=t("compare.show_all"), icon="list",
+        self.show_all_button = plain_button(description=t("compare.show_all"), icon="list",
                                         tooltip=t("compare.show_all_tooltip"))
         self.show_all_button.on_click(lambda _b: self.show_all())
-        self.status = w.HTML(self._status_html(""))
-        self.rows_box = w.VBox()
-        self.widget = w.VBox([
-            w.HTML(f"<h3>{_esc(t('search.shortlist_title'))}</h3>"
+        self.status = html_widget(self._status_html(""))
+        self.rows_box = column()
+        self.widget = column([
+            html_widget(f"<h3>{_esc(t('search.shortlist_title'))}</h3>"
                    f"<p>{_esc(t('compare.shortlist_help'))}</p>"),
-            w.HBox([self.find_field, self.find_button, self.show_all_button]),
+            line([self.find_field, self.find_button, self.show_all_button]),
             self.status, self.rows_box,
         ])
         self.widget.add_class("tremplin-shortlist")
@@ -200,7 +200,7 @@ class ShortlistWidget:
         shown = [e for e in entries if self._matches(e, self.query)] if self.query else entries
         rows: list[w.Widget] = []
         if not entries:
-            rows.append(w.HTML(f"<p>{_esc(t('search.shortlist_empty'))}</p>"))
+            rows.append(html_widget(f"<p>{_esc(t('search.shortlist_empty'))}</p>"))
         self.note_fields = {}
         for entry in shown:
             rows.append(self._row(entry))
@@ -216,20 +216,22 @@ class ShortlistWidget:
                            style={"description_width": "11em"},
                            layout=w.Layout(width="100%", max_width="36em", height="4.5em"))
         self.note_fields[entry.offer_id] = field
-        keep = w.Button(description=t("compare.note_button"), icon="pencil",
+        keep = plain_button(description=t("compare.note_button"), icon="pencil",
                         tooltip=t("compare.note_tooltip"))
         keep.on_click(lambda _b, oid=entry.offer_id: self.set_note(oid))
-        remove = w.Button(description=t("search.remove"), tooltip=t("search.remove_tooltip"), icon="trash")
+        remove = plain_button(description=t("search.remove"), tooltip=t("search.remove_tooltip"),
+                              icon="trash")
         remove.on_click(lambda _b, oid=entry.offer_id: self.remove(oid))
         buttons: list[w.Widget] = [keep]
         if self.on_compare is not None:
-            compare = w.Button(description=t("compare.compare_button"), icon="columns",
+            compare = plain_button(description=t("compare.compare_button"), icon="columns",
                                tooltip=t("compare.compare_tooltip"))
             compare.on_click(lambda _b, oid=entry.offer_id: self.on_compare(oid))
             buttons.append(compare)
         buttons.append(remove)
         heading = f"<h4>{_esc(entry.title or entry.offer_id)}</h4>"
-        row = w.VBox([w.HTML(f"<article>{heading}<p>{facts}</p>{note}</article>"), field, w.HBox(buttons)])
+        article = html_widget(f"<article>{heading}<p>{facts}</p>{note}</article>")
+        row = column([article, field, line(buttons)])
         row.add_class("tremplin-shortlist-entry")
         return row
 
