@@ -66,3 +66,31 @@ def test_preload_chooses_the_missions_candidates_before_the_learner_comes(data_r
     world = open_world(data_root / "world")
     key = (world.manifest.seed, world.manifest.files.get("offers.jsonl", ""))
     assert scenarios._CANDIDATES[key] and scenarios.scenario_candidates(world) is scenarios._CANDIDATES[key]
+
+
+def _models(widget: widgets.Widget, seen: dict[str, widgets.Widget]) -> dict[str, widgets.Widget]:
+    """Every widget model the page sends to the browser: the widgets, their layouts and styles."""
+    for model in (widget, getattr(widget, "layout", None), getattr(widget, "style", None)):
+        if isinstance(model, widgets.Widget) and model.model_id not in seen:
+            seen[model.model_id] = model
+            for child in getattr(model, "children", ()):
+                _models(child, seen)
+    return seen
+
+
+def test_the_lesson_sends_few_models_when_the_learner_arrives(
+    shown, monkeypatch, data_root, tmp_path
+) -> None:
+    """Each model is created, serialised and sent when the learner arrives: with 20 learners at once
+    that is most of the kiosk's work. Widgets that never change their looks share one layout and
+    one style (widgets/shared_looks.py) instead of one each (the lesson had 90 models, 32 of them
+    default layouts)."""
+    workspace = Workspace.create(tmp_path / "ws", "Soizic", world={"seed": 42, "offers": 2000})
+    monkeypatch.setenv("TREMPLIN_WORKSPACE", str(workspace.root))
+    monkeypatch.setenv("TREMPLIN_DATA", str(data_root))
+    search_pages.show_search_lesson()
+    (page,) = shown
+    models = _models(page, {})
+    layouts = [m for m in models.values() if isinstance(m, widgets.Layout)]
+    assert len(layouts) <= 3, len(layouts)  # the shared plain and wide layouts
+    assert len(models) <= 45, len(models)
