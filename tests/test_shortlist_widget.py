@@ -45,6 +45,20 @@ def test_a_note_is_written_changed_and_kept_after_a_reload(engine, workspace) ->
     assert "pas dans votre sélection" in fresh.selection.status.value
 
 
+def test_a_note_typed_but_not_saved_survives_saving_another(engine, workspace) -> None:
+    """Saving one note redraws the list: what the learner is typing in another offer's note box
+    stays there (it was lost), and the saved one shows its cleaned text."""
+    search, hits = saved_three(engine, workspace)
+    selection = search.selection
+    selection.note_fields[hits[1].offer_id].value = "CDI, à revoir"  # typed, not saved
+    selection.note_fields[hits[0].offer_id].value = "  appeler   lundi "
+    assert selection.set_note(hits[0].offer_id)
+    assert selection.note_fields[hits[1].offer_id].value == "CDI, à revoir"
+    assert selection.note_fields[hits[0].offer_id].value == search.shortlist()[0].note
+    assert search.shortlist()[1].note == ""  # a draft is not saved by itself
+    assert "est enregistrée" in selection.status.value
+
+
 def test_find_again_by_title_employer_commune_or_note_ignoring_case_and_accents(engine, workspace) -> None:
     search, hits = saved_three(engine, workspace)
     search.set_note(hits[1].offer_id, "Très bien payé, à côté de l'école")

@@ -122,13 +122,14 @@ class ShortlistWidget:
         if not self._guard(lambda: set_note(self.journal, entry.offer_id, text)):
             return False
         cut = len(clean_text(raw, MAX_NOTE * 10)) > MAX_NOTE
+        self.note_fields.pop(entry.offer_id, None)  # its saved text is shown now, not the draft
+        self.refresh()  # before saying it: the message comes once the rows are redrawn
         if cut:
             self.say(t("compare.note_cut", count=MAX_NOTE))
         elif text:
             self.say(t("compare.note_saved", title=entry.title))
         else:
             self.say(t("compare.note_cleared", title=entry.title))
-        self.refresh()
         self._notify()
         return True
 
@@ -140,8 +141,8 @@ class ShortlistWidget:
             return False
         if not self._guard(lambda: remove_offer(self.journal, entry.offer_id)):
             return False
-        self.say(t("search.removed_ok", title=entry.title))
         self.refresh()
+        self.say(t("search.removed_ok", title=entry.title))
         self._notify()
         return True
 
@@ -201,17 +202,19 @@ class ShortlistWidget:
         rows: list[w.Widget] = []
         if not entries:
             rows.append(html_widget(f"<p>{_esc(t('search.shortlist_empty'))}</p>"))
+        # what is typed but not yet saved in another offer's note survives the redraw
+        drafts = {offer_id: field.value for offer_id, field in self.note_fields.items()}
         self.note_fields = {}
         for entry in shown:
-            rows.append(self._row(entry))
+            rows.append(self._row(entry, drafts.get(entry.offer_id)))
         self.rows_box.children = rows
 
-    def _row(self, entry: ShortlistEntry) -> w.VBox:
+    def _row(self, entry: ShortlistEntry, draft: str | None = None) -> w.VBox:
         employer, commune = self._facts(entry)
         facts = " · ".join(_esc(f) for f in (employer, commune) if f)
         note = (f"<p><em>{_esc(t('compare.note_heading'))}</em> {_esc(entry.note)}</p>" if entry.note
                 else f"<p><em>{_esc(t('compare.no_note'))}</em></p>")
-        field = w.Textarea(value=entry.note, description=t("compare.note_label"),
+        field = w.Textarea(value=entry.note if draft is None else draft, description=t("compare.note_label"),
                            placeholder=t("compare.note_placeholder"),
                            style={"description_width": "11em"},
                            layout=w.Layout(width="100%", max_width="36em", height="4.5em"))
