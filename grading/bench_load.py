@@ -20,7 +20,6 @@ import http.cookiejar
 import json
 import re
 import shutil
-import struct
 import tempfile
 import threading
 import time
@@ -85,7 +84,19 @@ def serve_lesson(folder: Path, lesson: str, pool_size: int) -> Path:
     return folder
 
 
-def _message(msg_type: str, content: dict, session: str, metadata: dict | None = None) -> str:
+#: The kernel websocket protocol the page's JupyterLab services ask for (jupyter_server then
+#: forwards the kernel's frames as they are, instead of decoding and re-encoding each message).
+PAGE_PROTOCOL = "v1.kernel.websocket.jupyter.org"
+
+
+def _pack(part: dict) -> bytes:
+    return json.dumps(part).encode("utf-8")
+
+
+def _frame(msg_type: str, content: dict, session: str, metadata: dict | None = None) -> bytes:
+    """One message in the page's protocol (a binary frame: offsets, channel, then the parts)."""
+    from jupyter_server.services.kernels.connection.base import serialize_msg_to_ws_v1
+
     header = {
         "msg_id": uuid.uuid4().hex,
         "msg_type": msg_type,
@@ -94,27 +105,17 @@ def _message(msg_type: str, content: dict, session: str, metadata: dict | None =
         "version": "5.3",
         "date": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
     }
-    return json.dumps(
-        {
-            "header": header,
-            "parent_header": {},
-            "metadata": metadata or {},
-            "content": content,
-            "buffers": [],
-            "channel": "shell",
-        }
-    )
+    message = {"header": header, "parent_header": {}, "metadata": metadata or {}, "content": content}
+    return serialize_msg_to_ws_v1(message, "shell", _pack)
 
 
-def decode_frame(frame: str | bytes) -> dict:
-    """A kernel message from the websocket: JSON text, or jupyter_server's binary frame when
-    the message carries buffers (a count, offsets, then the JSON part first)."""
-    if isinstance(frame, str):
-        return json.loads(frame)
-    count = struct.unpack("!I", frame[:4])[0]
-    offsets = struct.unpack(f"!{count}I", frame[4 : 4 + 4 * count])
-    end = offsets[1] if count > 1 else len(frame)
-    return json.loads(frame[offsets[0] : end].decode("utf-8"))
+def decode_frame(frame: bytes) -> tuple[dict, Callable[[], dict]]:
+    """A kernel message in the page's protocol: its header now, its content when asked (the client,
+    like the page, decodes only what it reads)."""
+    from jupyter_server.services.kernels.connection.base import deserialize_msg_from_ws_v1
+
+    _channel, parts = deserialize_msg_from_ws_v1(frame)
+    return json.loads(parts[0]), lambda: json.loads(parts[3])
 
 
 def _kernel_id(page: str) -> str:
@@ -131,25 +132,25 @@ def widget_states(base: str, kernel_id: str, timeout: float) -> dict:
 
     session = uuid.uuid4().hex
     channel = f"ws://{base.split('://', 1)[1]}/api/kernels/{kernel_id}/channels?session_id={session}"
-    socket = websocket.create_connection(channel, timeout=timeout)
+    socket = websocket.create_connection(channel, timeout=timeout, subprotocols=[PAGE_PROTOCOL])
     try:
-        socket.send(_message("kernel_info_request", {}, session))
+        binary = websocket.ABNF.OPCODE_BINARY
+        socket.send(_frame("kernel_info_request", {}, session), opcode=binary)
         comm_id = uuid.uuid4().hex
-        socket.send(
-            _message(
-                "comm_open",
-                {"comm_id": comm_id, "target_name": CONTROL_TARGET, "data": {}},
-                session,
-                {"version": CONTROL_VERSION},
-            )
-        )
-        socket.send(_message("comm_msg", {"comm_id": comm_id, "data": {"method": "request_states"}}, session))
+        opening = {"comm_id": comm_id, "target_name": CONTROL_TARGET, "data": {}}
+        socket.send(_frame("comm_open", opening, session, {"version": CONTROL_VERSION}), opcode=binary)
+        asking = {"comm_id": comm_id, "data": {"method": "request_states"}}
+        socket.send(_frame("comm_msg", asking, session), opcode=binary)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            message = decode_frame(socket.recv())
-            content = message.get("content", {})
-            if message.get("msg_type") == "comm_msg" and content.get("comm_id") == comm_id:
-                return content.get("data", {}).get("states", {})
+            frame = socket.recv()
+            if not isinstance(frame, bytes):
+                raise RuntimeError("the kiosk did not speak the page's websocket protocol")
+            header, content = decode_frame(frame)
+            if header.get("msg_type") == "comm_msg":
+                data = content()
+                if data.get("comm_id") == comm_id:
+                    return data.get("data", {}).get("states", {})
         raise TimeoutError("no widget states")
     finally:
         socket.close()

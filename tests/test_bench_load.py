@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -43,14 +44,15 @@ def test_two_learners_at_once_are_served_and_measured(data_root: Path, tmp_path:
     assert {p.name for p in (tmp_path / "data" / "learners").iterdir()} == {"charge-1", "charge-2"}
 
 
-def test_binary_frames_from_jupyter_server_are_read() -> None:
-    from jupyter_server.services.kernels.connection.base import serialize_binary_message
+def test_frames_of_the_pages_protocol_are_read_as_jupyter_server_writes_them() -> None:
+    from jupyter_server.services.kernels.connection.base import serialize_msg_to_ws_v1
 
-    content = {"data": {"method": "update_states"}}
-    message = {"msg_type": "comm_msg", "content": content, "buffers": [b"\x00\x01"]}
-    decoded = decode_frame(serialize_binary_message(message))
-    assert decoded["content"]["data"]["method"] == "update_states"
-    assert decode_frame('{"msg_type": "status"}') == {"msg_type": "status"}
+    content = {"comm_id": "c", "data": {"method": "update_states"}}
+    message = {"header": {"msg_type": "comm_msg"}, "parent_header": {}, "metadata": {}, "content": content}
+    frame = serialize_msg_to_ws_v1(message, "iopub", lambda part: json.dumps(part).encode())
+    header, read_content = decode_frame(frame)
+    assert header["msg_type"] == "comm_msg"
+    assert read_content()["data"]["method"] == "update_states"
 
 
 def test_a_learner_nobody_serves_is_an_error_weighing_the_whole_timeout() -> None:

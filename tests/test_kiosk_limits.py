@@ -4,6 +4,7 @@ only the cap is made small (4 kernels: the two preheated pages and two more)."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import re
 import shutil
@@ -15,7 +16,7 @@ import pytest
 from security_support import KERNEL_ID, kernel_processes, wait_for
 from test_kiosk_support import SECRET_SOURCE, Kiosk, build_notebooks, start_kiosk
 from tremplin.grading.browser import WIDGETS_TIMEOUT_MS
-from tremplin.grading.kiosk_limits import hidden, sized_cap
+from tremplin.grading.kiosk_limits import KioskKernelManager, hidden, sized_cap
 from tremplin.widgets.visit import start_visit
 
 from tremplin import NOTEBOOKS_DIR
@@ -55,6 +56,36 @@ def test_the_cap_is_sized_from_memory_and_hidden_folders_are_matched() -> None:
         assert hidden(path, ["mediateur/"]), path
     for path in ("", None, "lecons", "epreuves/mediateur", "mediateurs"):
         assert not hidden(path, ["mediateur/"]), path
+
+
+def test_a_pool_refill_waits_for_a_quiet_moment_before_voila_prepares_it() -> None:
+    from voila.voila_kernel_manager import voila_kernel_manager_factory
+
+    # Voilà's own preheating class gets the paced `_initialize` (the hook a Voilà upgrade must keep)
+    voila_class = voila_kernel_manager_factory(KioskKernelManager, True, 1)
+    assert voila_class._initialize.__name__ == "paced_initialize"
+    prepared: list[str] = []
+
+    class Preheating(KioskKernelManager):
+        async def _initialize(self, notebook_path: str, kernel_id: str | None = None, **kwargs) -> str:
+            prepared.append(notebook_path)  # Voilà builds the page renderer here
+            return notebook_path
+
+    async def scenario() -> None:
+        manager = Preheating(refill_quiet_s=0.6, refill_spacing_s=0.0)
+        refill = {"VOILA_PREHEAT": "True", "VOILA_REQUEST_URL": "http://kiosk/lesson"}
+        pool: list[asyncio.Task] = []
+        manager._pools = {"lesson": pool}
+        pool.append(asyncio.get_running_loop().create_task(manager._initialize("lesson", None, env=refill)))
+        await asyncio.sleep(0.3)
+        assert prepared == []  # a page was just served: the refill has not even been prepared
+        assert await manager._initialize("page", None, env={}) == "page"  # a page's own kernel: at once
+        await asyncio.wait_for(pool[0], timeout=5)
+        assert prepared == ["page", "lesson"]
+        waited_for = asyncio.get_running_loop().create_task(manager._initialize("taken", None, env=refill))
+        assert await asyncio.wait_for(waited_for, timeout=0.3) == "taken"  # out of the pool: a visitor waits
+
+    asyncio.run(scenario())
 
 
 def test_the_home_page_and_a_lesson_log_no_console_error(kiosk: Kiosk, browser) -> None:
