@@ -45,6 +45,17 @@ def world_engine(data_root: Path):
     opened.close()
 
 
+@pytest.fixture(scope="session")
+def search_kiosk(tmp_path_factory: pytest.TempPathFactory, data_root: Path) -> Iterator[object]:
+    """One real kiosk serving the searching lesson and its épreuve, shared by the browser test
+    files that visit only those (each learner of theirs has a visit of their own)."""
+    from test_kiosk_support import start_search_kiosk
+
+    server = start_search_kiosk(tmp_path_factory.mktemp("search-kiosk"), data_root / "world")
+    yield server
+    server.stop()
+
+
 @pytest.fixture
 def learner_workspace(tmp_path: Path, world):
     """A fresh workspace of learner « Camille » on the session world."""

@@ -13,14 +13,14 @@ from pathlib import Path
 
 import pytest
 from a11y_support import axe_violations, describe
-from test_kiosk_support import Kiosk, start_real_kiosk
+from test_kiosk_support import SCREEN, SEARCH_LESSON, Kiosk, browser_context
 from tremplin.grading.browser import WIDGETS_TIMEOUT_MS
 from tremplin.widgets.visit import page_url, start_visit
 
 from tremplin import NOTEBOOKS_DIR
 
 pytestmark = pytest.mark.slow
-LESSON = "lecons/01-chercher-des-offres.ipynb"
+LESSON = SEARCH_LESSON
 SCRIPT = Path(NOTEBOOKS_DIR) / "voila" / "templates" / "tremplin" / "static" / "tremplin-display.js"
 LARGE, CONTRAST = "Grands caractères", "Contraste élevé"
 #: What the page reads on screen: the lesson's text, a field, its label, a button, a header link.
@@ -78,22 +78,17 @@ def contrast(one: str, other: str) -> float:
     return (lighter + 0.05) / (darker + 0.05)
 
 
-@pytest.fixture(scope="module")
-def kiosk(tmp_path_factory: pytest.TempPathFactory, data_root: Path) -> Iterator[Kiosk]:
-    server = start_real_kiosk(tmp_path_factory.mktemp("display-modes"), data_root / "world", (LESSON,))
-    yield server
-    server.stop()
+@pytest.fixture
+def kiosk(search_kiosk: Kiosk) -> Kiosk:
+    return search_kiosk
 
 
 @pytest.fixture(scope="module")
 def context(browser) -> Iterator[object]:
-    context = browser.new_context(viewport={"width": 1280, "height": 800})
-    context.set_default_timeout(WIDGETS_TIMEOUT_MS)
-    context.add_init_script(FIRST_PAINT)
-    try:
-        yield context
-    finally:
-        context.close()
+    with browser_context(
+        browser, viewport=SCREEN, timeout_ms=WIDGETS_TIMEOUT_MS, init_script=FIRST_PAINT
+    ) as made:
+        yield made
 
 
 def press_toggle(page, label: str, key: str) -> None:

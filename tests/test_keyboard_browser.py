@@ -9,20 +9,27 @@ to leave every place it enters (no trap).
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from a11y_support import axe_violations, describe
-from test_kiosk_support import Kiosk, start_real_kiosk
+from playwright.sync_api import expect
+from test_kiosk_support import SCREEN, SEARCH_LESSON, Kiosk, browser_context
 from tremplin.grading.browser import WIDGETS_TIMEOUT_MS
 from tremplin.grading.scenarios import search_scenario
 from tremplin.widgets.visit import page_url, start_visit
 
 pytestmark = pytest.mark.slow
-LESSON = "lecons/01-chercher-des-offres.ipynb"
+LESSON = SEARCH_LESSON
 #: Enough presses to cross the lesson's form and one page of results, far from a real trap.
 MAX_TABS = 120
 
+#: Counts what the polite region says from now on (each new text is a new announcement).
+COUNT_SAID = """() => {
+    window.tremplinSaid = 0;
+    const region = document.getElementById("tremplin-announce");
+    new MutationObserver(() => { if (region.textContent.trim()) { window.tremplinSaid += 1; } })
+        .observe(region, {childList: true, characterData: true, subtree: true});
+}"""
 #: What the keyboard is on: its name as a person would read it, and how its focus is drawn.
 FOCUSED = """() => {
     const el = document.activeElement;
@@ -39,21 +46,15 @@ FOCUSED = """() => {
 }"""
 
 
-@pytest.fixture(scope="module")
-def kiosk(tmp_path_factory: pytest.TempPathFactory, data_root: Path) -> Iterator[Kiosk]:
-    server = start_real_kiosk(tmp_path_factory.mktemp("keyboard"), data_root / "world", (LESSON,))
-    yield server
-    server.stop()
+@pytest.fixture
+def kiosk(search_kiosk: Kiosk) -> Kiosk:
+    return search_kiosk
 
 
 @pytest.fixture(scope="module")
-def page(kiosk: Kiosk, browser) -> Iterator[object]:
-    context = browser.new_context(viewport={"width": 1280, "height": 800})
-    context.set_default_timeout(WIDGETS_TIMEOUT_MS)
-    try:
+def page(browser) -> Iterator[object]:
+    with browser_context(browser, viewport=SCREEN, timeout_ms=WIDGETS_TIMEOUT_MS) as context:
         yield context.new_page()
-    finally:
-        context.close()
 
 
 def focused(page) -> dict | None:
@@ -103,12 +104,22 @@ def test_a_lesson_from_search_to_check_with_the_keyboard_only(kiosk: Kiosk, page
     page.keyboard.press("Space")
     page.get_by_text("Ma sélection").first.wait_for()
 
-    # « Vérifier » at the bottom; its result lands in a polite live region.
+    # « Vérifier » at the bottom; its result is said by the page's polite live region, there
+    # from the start (a region inserted with its message is not announced by every reader).
     tab_to(page, "button", "Vérifier")
     page.keyboard.press("Enter")
-    result = page.locator(".tremplin-feedback [role=status][aria-live=polite]")
+    result = page.locator('.tremplin-feedback [data-tremplin-announced="status"]')
     result.get_by_text("Parmi les offres enregistrées").wait_for()
     assert "étape(s) réussie(s) sur 7" in result.inner_text()
+    assert result.get_attribute("role") is None  # said once, by the page's region
+    region = page.locator('#tremplin-announce[role=status][aria-live=polite]')
+    expect(region).to_contain_text("Parmi les offres enregistrées")
+    expect(region).to_contain_text("étape(s) réussie(s) sur 7")
+    said = region.text_content()
+    page.evaluate(COUNT_SAID)
+    page.keyboard.press("Enter")  # the same check again: said again
+    page.wait_for_function("window.tremplinSaid >= 1")
+    expect(region).to_have_text(said)
 
     # No trap: Shift+Tab climbs back to the header, Tab goes on to the end of the page.
     tab_to(page, "input", "Mots-clés", backwards=True)

@@ -16,6 +16,8 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -193,3 +195,39 @@ def verify(page, shows: str) -> str:
 def exact_button(page, label: str):
     """A button by its whole label (an icon before it adds no letter)."""
     return page.get_by_role("button", name=re.compile(rf"^\W*{re.escape(label)}\W*$"))
+
+
+#: The searching lesson and its épreuve: the real pages several browser test files visit.
+SEARCH_LESSON = "lecons/01-chercher-des-offres.ipynb"
+SEARCH_EPREUVE = "epreuves/chercher-offres.ipynb"
+#: A public computer's screen, for the tests that measure what fits on it.
+SCREEN = {"width": 1280, "height": 800}
+
+
+def start_search_kiosk(tmp: Path, world_dir: Path) -> Kiosk:
+    """One real kiosk for the searching lesson and its released épreuve (conftest's
+    `search_kiosk` shares it between the test files that only visit those pages)."""
+    return start_real_kiosk(tmp, world_dir, (SEARCH_LESSON, SEARCH_EPREUVE), epreuves=("chercher-offres",))
+
+
+@contextmanager
+def browser_context(
+    browser,
+    *,
+    navigation_ms: float | None = None,
+    timeout_ms: float | None = None,
+    viewport: dict | None = None,
+    init_script: str | None = None,
+) -> Iterator[object]:
+    """A fresh chromium context (its own cookies and storage: a new kiosk session), closed after."""
+    context = browser.new_context(viewport=viewport) if viewport else browser.new_context()
+    if navigation_ms is not None:
+        context.set_default_navigation_timeout(navigation_ms)
+    if timeout_ms is not None:
+        context.set_default_timeout(timeout_ms)
+    if init_script:
+        context.add_init_script(init_script)
+    try:
+        yield context
+    finally:
+        context.close()

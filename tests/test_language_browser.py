@@ -13,7 +13,7 @@ from collections.abc import Iterator
 
 import pytest
 from playwright.sync_api import expect
-from test_kiosk_support import Kiosk, served_pages, start_kiosk
+from test_kiosk_support import Kiosk, browser_context, served_pages, start_kiosk
 from tremplin.grading.browser import WIDGETS_TIMEOUT_MS
 from tremplin.widgets.visit_code import create_learner
 
@@ -75,12 +75,8 @@ def kiosk(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Kiosk]:
 
 @pytest.fixture(scope="module")
 def page(browser) -> Iterator[object]:
-    context = browser.new_context()
-    context.set_default_navigation_timeout(PAGE_MS)
-    try:
+    with browser_context(browser, navigation_ms=PAGE_MS) as context:
         yield context.new_page()
-    finally:
-        context.close()
 
 
 def ready(page, says: str) -> None:
@@ -152,6 +148,25 @@ def test_english_from_the_switch_through_sign_in_and_a_lesson_then_back(kiosk: K
     expect(page.get_by_role("heading", name="Writing an email")).to_be_hidden()
     expect(page.locator("header").get_by_role("link", name="Retour à l'accueil")).to_be_visible()
     assert page.locator("#tremplin-idle-title").text_content() == "Êtes-vous toujours là ?"
+
+
+def test_an_english_visit_ends_in_english(kiosk: Kiosk, page) -> None:
+    create_learner("Ben Goodbye", "6150", kiosk.data)
+    page.goto(kiosk.url + "voila/render/accueil.ipynb?lang=en")
+    ready(page, "The page is ready.")
+    page.get_by_label("Your pseudonym", exact=True).fill("Ben Goodbye")
+    page.get_by_label("Your code", exact=True).fill("6150")
+    page.get_by_role("button", name="Open my space").click()
+    lesson_link = page.locator(f'a[href*="{LESSON}"]')
+    lesson_link.wait_for(timeout=PAGE_MS)
+    token = re.search(r"visit=([A-Za-z0-9_-]{43})", lesson_link.get_attribute("href")).group(1)
+    end = page.locator("header").get_by_role("link", name="End my visit")
+    expect(end).to_be_visible()
+    end.click()
+    page.get_by_text("Your visit has ended. Nothing stays on this computer").wait_for(timeout=PAGE_MS)
+    assert page.locator("html").get_attribute("lang") == "en" and page.url.endswith("accueil.ipynb?lang=en")
+    assert "Rien ne reste" not in page.locator("body").inner_text()
+    assert not (kiosk.data / "visits" / f"{token}.json").exists()
 
 
 def test_a_bad_language_in_the_address_means_french(kiosk: Kiosk, page) -> None:

@@ -4,26 +4,20 @@ a learner searches, saves an offer, sees the "Vérifier" panel change, and hands
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
-from test_kiosk_support import Kiosk, start_real_kiosk
+from test_kiosk_support import SEARCH_EPREUVE, SEARCH_LESSON, Kiosk
 from tremplin.grading.browser import WIDGETS_TIMEOUT_MS
 from tremplin.grading.scenarios import search_scenario
 from tremplin.widgets.visit import page_url, start_visit
 
 pytestmark = pytest.mark.slow
-LESSON = "lecons/01-chercher-des-offres.ipynb"
-EPREUVE = "epreuves/chercher-offres.ipynb"
+LESSON, EPREUVE = SEARCH_LESSON, SEARCH_EPREUVE
 
 
-@pytest.fixture(scope="module")
-def kiosk(tmp_path_factory: pytest.TempPathFactory, data_root: Path) -> Iterator[Kiosk]:
-    server = start_real_kiosk(tmp_path_factory.mktemp("lesson-browser"), data_root / "world",
-                              (LESSON, EPREUVE), epreuves=("chercher-offres",))
-    yield server
-    server.stop()
+@pytest.fixture
+def kiosk(search_kiosk: Kiosk) -> Kiosk:
+    return search_kiosk
 
 
 def journal(kiosk: Kiosk, slug: str) -> list[dict]:

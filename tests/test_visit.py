@@ -14,7 +14,7 @@ from urllib.parse import quote
 import pytest
 from tremplin.widgets import visit as visits
 from tremplin.widgets import visit_code
-from tremplin.widgets.i18n import current_locale, t
+from tremplin.widgets.i18n import current_locale, t, use_locale
 from tremplin.widgets.visit import (
     VISIT_LIFETIME,
     VisitSettings,
@@ -234,15 +234,26 @@ def test_the_address_language_becomes_the_kernels_and_is_remembered_by_the_visit
     assert load_visit(visit.token, tmp_path).language == "en"
     assert page_url("lecons/a.ipynb", found) == f"/voila/render/lecons/a.ipynb?visit={visit.token}&lang=en"
     assert "accueil.ipynb?lang=en" in missing_visit_html()
-    # A page opened without `lang=` speaks the visit's language.
+    # Outside a page (no request: a script, nbgrader), the visit's language.
     monkeypatch.setenv("TREMPLIN_LANG", "fr")
-    monkeypatch.setenv("QUERY_STRING", f"visit={visit.token}")
-    assert current_visit(tmp_path).language == "en" and current_locale() == "en"
+    monkeypatch.delenv("QUERY_STRING")
+    use_locale("fr")
+    assert visits._agree_on_language(found, tmp_path).language == "en" and current_locale() == "en"
     # « Français » on that page: French for the page and for the visit.
     monkeypatch.setenv("QUERY_STRING", f"lang=fr&visit={visit.token}")
     assert current_visit(tmp_path).language == "fr" and current_locale() == "fr"
     assert load_visit(visit.token, tmp_path).language == "fr"
     assert page_url("lecons/a.ipynb", found) == f"/voila/render/lecons/a.ipynb?visit={visit.token}"
+
+
+def test_a_page_typed_without_lang_is_french_like_its_template_even_for_an_english_visit(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    visit = start_visit("Camille", tmp_path, language="en")
+    monkeypatch.setenv("TREMPLIN_LANG", "en")
+    monkeypatch.setenv("QUERY_STRING", f"visit={visit.token}")  # tremplin.js shows this page in French
+    assert current_visit(tmp_path).language == "fr" and current_locale() == "fr"
+    assert load_visit(visit.token, tmp_path).language == "fr"  # the next pages agree
 
 
 @pytest.mark.parametrize("value", ["xx", "<script>", "", "en-x", "%00"])
@@ -260,13 +271,16 @@ def test_a_bad_language_in_the_address_means_french_silently(
     assert current_locale() == "fr"
 
 
-def test_a_page_without_lang_leaves_the_locale_and_a_gone_visit_keeps_its_file_away(
+def test_a_page_without_lang_is_french_and_a_gone_visit_keeps_its_file_away(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("TREMPLIN_LANG", "en")
+    monkeypatch.delenv("QUERY_STRING", raising=False)
+    visits.wait_for_visitor()
+    assert current_locale() == "en"  # no page (a script, nbgrader): the process's language
     monkeypatch.setenv("QUERY_STRING", "theme=x")
     visits.wait_for_visitor()
-    assert current_locale() == "en"  # TREMPLIN_LANG of the kiosk stays the default
+    assert current_locale() == "fr"  # a page without `lang=`: French, as tremplin.js shows it
     visit = start_visit("Camille", tmp_path)
     end_visit(visit.token, tmp_path)
     assert set_visit_language(visit, "fr", tmp_path) == visit

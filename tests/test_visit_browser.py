@@ -16,7 +16,7 @@ from collections.abc import Iterator
 
 import pytest
 from playwright.sync_api import expect
-from test_kiosk_support import Kiosk, served_pages, start_kiosk
+from test_kiosk_support import Kiosk, browser_context, served_pages, start_kiosk
 from tremplin.grading.browser import WIDGETS_TIMEOUT_MS
 from tremplin.widgets.visit import SETTINGS_PATH, end_visit, page_url, start_visit
 from tremplin.widgets.visit_code import create_learner
@@ -113,12 +113,8 @@ def browser_memory(page) -> dict:
 @pytest.fixture
 def page(browser) -> Iterator[object]:
     """A fresh browser context (its own cookies and storage), as a new kiosk session."""
-    context = browser.new_context()
-    context.set_default_navigation_timeout(PAGE_MS)
-    try:
+    with browser_context(browser, navigation_ms=PAGE_MS) as context:
         yield context.new_page()
-    finally:
-        context.close()
 
 
 def home(page, kiosk: Kiosk) -> None:

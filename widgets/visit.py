@@ -327,9 +327,14 @@ def _query() -> dict[str, str]:
 
 
 def _language_asked() -> str | None:
-    """The request's `lang=` as written (even empty, which means French as in tremplin.js), or None."""
-    asked = parse_qs(os.environ.get("QUERY_STRING", ""), keep_blank_values=True).get("lang")
-    return asked[0] if asked else None
+    """The page's language as its address asks: `lang=` as written, "" (French) when the address
+    has none, None outside a Voilà page (no request). Without `lang=` a page is French, as its
+    template (tremplin.js) and `page_url` have it: kernel and page never speak two languages."""
+    query = os.environ.get("QUERY_STRING")
+    if query is None:
+        return None
+    asked = parse_qs(query, keep_blank_values=True).get("lang")
+    return asked[0] if asked else ""
 
 
 def wait_for_visitor() -> None:
@@ -381,7 +386,8 @@ def current_visit(root: Path | None = None) -> Visit | None:
 
 
 def _agree_on_language(visit: Visit, root: Path | None) -> Visit:
-    """The address's `lang=` wins and is remembered; without one, the page speaks the visit's."""
+    """The address's language wins and is remembered (links the kiosk makes carry it; one typed
+    without `lang=` is French, like the page around it); outside a page, the visit's."""
     asked = _language_asked()
     if asked is not None:
         return set_visit_language(visit, supported_locale(asked) or DEFAULT_LOCALE, root)

@@ -98,6 +98,38 @@
     if (status) { status.textContent = text; }
   }
 
+  // ---- Check results, announced --------------------------------------------------------------
+  // A « Vérifier » result arrives as a new element (.tremplin-feedback-result, role status or
+  // alert) replacing the previous one inside its widget, and a live region inserted with its
+  // message is not announced by every screen reader. So its words go to the page's own
+  // regions, there from the start (#tremplin-announce, #tremplin-announce-urgent), and the new
+  // element keeps its looks but not its role: each result is said once.
+  function announceResult(result) {
+    var urgent = result.getAttribute("role") === "alert";
+    result.removeAttribute("role");
+    result.removeAttribute("aria-live");
+    result.setAttribute("data-tremplin-announced", urgent ? "alert" : "status");
+    var region = document.getElementById(urgent ? "tremplin-announce-urgent" : "tremplin-announce");
+    var text = (result.textContent || "").replace(/\s+/g, " ").trim();
+    if (!region || !text) { return; }
+    region.textContent = "";  // the same result twice is said twice
+    setTimeout(function () { region.textContent = text; }, 50);
+  }
+
+  function watchResults() {
+    var results = ".tremplin-feedback-result[role]";
+    new MutationObserver(function (changes) {
+      changes.forEach(function (change) {
+        change.addedNodes.forEach(function (node) {
+          if (node.nodeType !== 1) { return; }
+          if (node.matches(results)) { announceResult(node); }
+          node.querySelectorAll(results).forEach(announceResult);
+        });
+      });
+    }).observe(document.body, { childList: true, subtree: true });
+  }
+  if (document.body) { watchResults(); } else { document.addEventListener("DOMContentLoaded", watchResults); }
+
   // Voilà's own text is "Executing 2 of 5": keep one calm French sentence instead.
   window.update_loading_text = function () {
     var el = document.getElementById("loading_text");
