@@ -20,11 +20,20 @@ def test_a_check_puts_its_result_in_a_polite_live_region() -> None:
     assert panel.refresh() == ITEMS
     value = panel.output.value
     assert value.startswith(
-        '<div class="tremplin-feedback-result" role="status" aria-live="polite" aria-atomic="true">'
+        '<div class="tremplin-feedback-result" role="status" aria-live="polite" aria-atomic="true"'
     )
     assert render_items(ITEMS) in value
     assert "Enregistrer une offre &lt;b&gt;" in value and "&amp; relisez" in value
     assert "1 étape(s) réussie(s) sur 2" in value
+
+
+def test_the_same_verdicts_checked_again_change_the_page_so_they_are_said_again() -> None:
+    panel = FeedbackPanel(lambda: ITEMS)
+    panel.refresh()
+    first = panel.output.value
+    panel.refresh()
+    assert panel.output.value != first  # ipywidgets sends only a changed value to the page
+    assert render_items(ITEMS) in panel.output.value and 'data-check="2"' in panel.output.value
 
 
 def test_the_button_refreshes_the_result() -> None:

@@ -54,10 +54,15 @@ def render_items(items: Sequence[PanelItem]) -> str:
     )
 
 
-def live_region(inner_html: str, *, problem: bool = False) -> str:
-    """`inner_html` in a region a screen reader announces: politely, or at once for a problem."""
+def live_region(inner_html: str, *, problem: bool = False, check: int = 0) -> str:
+    """`inner_html` in a region a screen reader announces: politely, or at once for a problem.
+    `check` numbers the learner's checks: the same verdicts twice still change the page, so
+    pressing « Vérifier » again is answered again (tremplin.js says each new result)."""
     role = 'role="alert" aria-live="assertive"' if problem else 'role="status" aria-live="polite"'
-    return f'<div class="tremplin-feedback-result" {role} aria-atomic="true">{inner_html}</div>'
+    return (
+        f'<div class="tremplin-feedback-result" {role} aria-atomic="true" data-check="{check}">'
+        f"{inner_html}</div>"
+    )
 
 
 class FeedbackPanel:
@@ -78,16 +83,19 @@ class FeedbackPanel:
         self.widget = column([heading, self.button, self.output])
         self.widget.add_class("tremplin-feedback")
         self.items: list[PanelItem] = []
+        self.checks = 0
 
     def refresh(self) -> list[PanelItem]:
+        self.checks += 1
         try:
             self.items = list(self._compute())
         except Exception:  # the panel must never show a traceback to a learner
             LOG.exception("feedback computation failed")
-            self.output.value = live_region(f"<p>{html.escape(t('feedback.failed'))}</p>", problem=True)
+            failed = f"<p>{html.escape(t('feedback.failed'))}</p>"
+            self.output.value = live_region(failed, problem=True, check=self.checks)
             self.items = []
             return self.items
-        self.output.value = live_region(render_items(self.items))
+        self.output.value = live_region(render_items(self.items), check=self.checks)
         return self.items
 
     def notify(self) -> None:
