@@ -7,7 +7,8 @@ machine runs out of memory. `KioskKernelManager` is Voilà's kernel manager
 where every kernel starts (a page served without a preheated kernel, and each pool refill):
 
 - above `max_kernels` kernels (preheated ones count) it answers a calm 503 page « Trop de
-  pages sont ouvertes en ce moment » instead of starting one more; a pool refill refused so is
+  pages sont ouvertes en ce moment » (templates/tremplin/503.html, in the address's language
+  like every error page) instead of starting one more; a pool refill refused so is
   retried each time a kernel is shut down or culled, so pages open again by themselves;
 - in folder mode (the kiosk) a page under one of `hidden_folders` (the mediators' pages) is
   Tremplin's 404; a Voilà serving one notebook (`tremplin course dashboard`) serves it.
@@ -33,13 +34,8 @@ from pathlib import PurePosixPath
 from typing import Any
 
 from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelManager
-from markupsafe import escape
 from tornado.web import HTTPError
 from traitlets import Float, Int, List, Unicode
-from tremplin.widgets.i18n import t
-
-#: The error template Voilà's handlers look for on a 503 (jupyter_server's `write_error`).
-FULL_TEMPLATE = "503.html"
 
 
 def machine_memory_mb() -> int:
@@ -60,17 +56,6 @@ def hidden(path: str | None, folders: list[str]) -> bool:
     parts = PurePosixPath(os.path.normpath(str(path).strip("/"))).parts
     names = {folder.strip("/") for folder in folders}
     return bool(parts) and parts[0] in names
-
-
-def full_page_template() -> str:
-    """The 503 page, extending Tremplin's error page, in the kiosk's language; escaped here
-    because the words come from the catalogue, not from a template file."""
-    title, detail = escape(t("kiosk_limits.full_title")), escape(t("kiosk_limits.full_detail"))
-    return (
-        '{% extends "error.html" %}{% block title %}Tremplin — ' + str(title) + "{% endblock %}"
-        "{% block error_title %}" + str(title) + "{% endblock %}"
-        "{% block error_detail %}<p>" + str(detail) + "</p>{% endblock %}"
-    )
 
 
 def is_refill(env: dict | None) -> bool:
@@ -122,7 +107,6 @@ class KioskKernelManager(AsyncMappingKernelManager):
         super().__init__(**kwargs)
         self._starting = 0
         self._closing = False
-        self._template_added = False
         self._last_page = float("-inf")  # the kiosk's first fill waits for no quiet
         self._last_refill = float("-inf")
         self._refilling = False
@@ -173,7 +157,6 @@ class KioskKernelManager(AsyncMappingKernelManager):
         if self._closing or self.kernel_count() >= self.cap:
             count = self.kernel_count()
             self.log.warning("Kiosk full: %d kernels (cap %d), one more refused", count, self.cap)
-            self._add_full_template()
             raise HTTPError(503, reason="Kiosk full")
         self._starting += 1
         try:
@@ -221,16 +204,3 @@ class KioskKernelManager(AsyncMappingKernelManager):
             for task in refused:
                 pool.remove(task)
             self.fill_if_needed(notebook_name=name)
-
-    def _add_full_template(self) -> None:
-        """Teach Voilà's page environment the 503 page, once (a 503.html in the template folder wins)."""
-        if self._template_added:
-            return
-        from jinja2 import ChoiceLoader, DictLoader
-
-        settings = getattr(getattr(self.parent, "app", None), "settings", None) or {}
-        env = settings.get("voila_jinja2_env")
-        if env is None:
-            return
-        env.loader = ChoiceLoader([env.loader, DictLoader({FULL_TEMPLATE: full_page_template()})])
-        self._template_added = True

@@ -11,11 +11,16 @@ inlined and may change). Both caches are keyed by everything their result depend
 changed template or cell is compiled or rendered again). It also sends a page in a few large
 writes instead of one flush per cell (~150 system calls a lesson page): the first part at once
 (the « Chargement » message), then whenever FLUSH_BYTES wait or FLUSH_AFTER_S have passed.
+
+These replace Voilà internals (`TornadoVoilaHandler.get`, `VoilaExporter.markdown2html`) written
+for one Voilà series: on another (an upgrade outside constraints.txt), `install()` logs why and
+leaves Voilà as it is — pages work, only slower — until someone checks them again.
 """
 
 from __future__ import annotations
 
 import json
+import logging
 import time
 from collections import OrderedDict
 from types import CodeType
@@ -27,6 +32,15 @@ from jinja2.bccache import Bucket, BytecodeCache
 FLUSH_BYTES, FLUSH_AFTER_S = 64 * 1024, 0.5
 #: Markdown cells kept rendered (a lesson has about ten; the kit, a few hundred).
 MARKDOWN_CACHE_SIZE = 2000
+#: The Voilà series whose internals these patches were written and tested against.
+TESTED_VOILA = (0, 5)
+LOG = logging.getLogger(__name__)
+
+
+def known_voila_series(version: str) -> bool:
+    """True if `version` (Voilà's `__version__`) belongs to the series the patches know."""
+    numbers = tuple(int(part) for part in version.split(".")[:2] if part.isdigit())
+    return numbers == TESTED_VOILA
 
 
 class SharedCodeCache(BytecodeCache):
@@ -78,10 +92,18 @@ MARKDOWN = MarkdownCache()
 def install() -> None:
     """Give nbconvert's template environments the shared code cache, and Voilà's exporter the
     markdown cache. Idempotent."""
+    import voila
     from jinja2 import pass_context
     from nbconvert.exporters.templateexporter import TemplateExporter
     from voila.exporter import VoilaExporter
 
+    if not known_voila_series(voila.__version__):
+        LOG.warning(
+            "Tremplin: Voilà %s is not the series %s its page caches were tested with; pages are "
+            "served without them (see grading/kiosk_speed.py)",
+            voila.__version__, ".".join(map(str, TESTED_VOILA)),
+        )
+        return
     if getattr(TemplateExporter._create_environment, "tremplin_cached", False):
         return
     create_environment = TemplateExporter._create_environment

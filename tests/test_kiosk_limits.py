@@ -138,6 +138,10 @@ def test_kernels_are_capped_with_a_calm_page_and_pages_open_again_once_freed(kio
         for leak in LEAKS:
             assert leak not in page, leak
     assert "Kiosk full" in kiosk.output()
+    # In English too: the same words table as every page, swapped by tremplin.js for `lang=en`.
+    status, _, english = kiosk.get(f"{lesson}&lang=en")  # still full: nothing was freed yet
+    assert status == 503 and 'data-tremplin-text="full_title"' in english
+    assert "Too many pages are open right now" in english
 
     freed = (
         served

@@ -11,7 +11,7 @@ import subprocess
 import sys
 
 from jinja2 import DictLoader, Environment
-from tremplin.grading.kiosk_speed import MarkdownCache, SharedCodeCache
+from tremplin.grading.kiosk_speed import MarkdownCache, SharedCodeCache, install, known_voila_series
 
 
 def test_a_markdown_cell_is_rendered_once_then_again_when_it_changes() -> None:
@@ -67,3 +67,16 @@ assert (TemplateExporter._create_environment, VoilaExporter.markdown2html, Torna
 assert TemplateExporter._create_environment.tremplin_cached
 """
     subprocess.run([sys.executable, "-c", check], check=True, timeout=120)
+
+
+def test_an_untested_voila_series_is_left_as_it_is(monkeypatch, caplog) -> None:
+    import voila
+    from nbconvert.exporters.templateexporter import TemplateExporter
+
+    assert known_voila_series(voila.__version__)  # the version constraints.txt installs
+    assert known_voila_series("0.5.8") and not known_voila_series("0.6.0") and not known_voila_series("1.0")
+    untouched = TemplateExporter._create_environment
+    monkeypatch.setattr(voila, "__version__", "0.6.0")
+    install()
+    assert TemplateExporter._create_environment is untouched
+    assert "0.6.0" in caplog.text and "without them" in caplog.text
