@@ -74,6 +74,7 @@ def test_view_save_remove_and_duplicates(engine, workspace):
     offer = widget.show_offer(hits[0].offer_id)
     assert offer is not None and "<script" not in widget.detail.value
     assert offer["contact_email"] in widget.detail.value
+    assert "est affichée plus bas" in widget.status.value and 'role="status"' in widget.status.value
     assert widget.save_offer(hits[0].offer_id, note="près de chez moi")
     assert widget.save_offer(hits[1].offer_id)
     assert not widget.save_offer(hits[0].offer_id)

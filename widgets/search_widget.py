@@ -207,6 +207,9 @@ class SearchWidget:
             self._say(t("search.unknown_offer"))
             return None
         self.detail.value = _detail_html(offer)
+        # the detail appears below the list, away from the button: say where (a screen reader
+        # hears it; the focus stays here, beside « Enregistrer » for this offer)
+        self._say(t("search.detail_shown", title=offer.get("title", "")))
         self._record("offer.view", {"offer_id": offer["id"]})
         return offer
 

@@ -99,34 +99,51 @@
   }
 
   // ---- Check results, announced --------------------------------------------------------------
-  // A « Vérifier » result arrives as a new element (.tremplin-feedback-result, role status or
-  // alert) replacing the previous one inside its widget, and a live region inserted with its
-  // message is not announced by every screen reader. So its words go to the page's own
-  // regions, there from the start (#tremplin-announce, #tremplin-announce-urgent), and the new
-  // element keeps its looks but not its role: each result is said once.
-  function announceResult(result) {
+  // A « Vérifier » result replaces the previous one inside the panel's output widget as a new
+  // element (role status, or alert for a failed check), and a live region inserted with its
+  // message is not announced by every screen reader. So the output widget itself, which stays
+  // on the page from its first drawing, is made the live region before any result arrives;
+  // each new result passes it its kind (polite, or assertive for a failure) and keeps no role
+  // of its own: every result is said, once.
+  var OUTPUT = ".tremplin-feedback-output";
+  var RESULT = ".tremplin-feedback-result[role]";
+
+  function makeLive(output, urgent) {
+    output.setAttribute("role", urgent ? "alert" : "status");
+    output.setAttribute("aria-live", urgent ? "assertive" : "polite");
+    output.setAttribute("aria-atomic", "true");
+  }
+
+  function handOver(result) {
+    var output = result.closest(OUTPUT);
+    if (!output) { return; }  // a result elsewhere keeps its own role
     var urgent = result.getAttribute("role") === "alert";
-    result.removeAttribute("role");
-    result.removeAttribute("aria-live");
+    ["role", "aria-live", "aria-atomic"].forEach(function (name) { result.removeAttribute(name); });
     result.setAttribute("data-tremplin-announced", urgent ? "alert" : "status");
-    var region = document.getElementById(urgent ? "tremplin-announce-urgent" : "tremplin-announce");
-    var text = (result.textContent || "").replace(/\s+/g, " ").trim();
-    if (!region || !text) { return; }
-    region.textContent = "";  // the same result twice is said twice
-    setTimeout(function () { region.textContent = text; }, 50);
+    makeLive(output, urgent);
   }
 
   function watchResults() {
-    var results = ".tremplin-feedback-result[role]";
+    function found(node) {
+      if (node.matches(OUTPUT) && !node.hasAttribute("role")) { makeLive(node, false); }
+      node.querySelectorAll(OUTPUT).forEach(function (output) {
+        if (!output.hasAttribute("role")) { makeLive(output, false); }
+      });
+      if (node.matches(RESULT)) { handOver(node); }
+      node.querySelectorAll(RESULT).forEach(handOver);
+    }
+    found(document.body);
     new MutationObserver(function (changes) {
       changes.forEach(function (change) {
-        change.addedNodes.forEach(function (node) {
-          if (node.nodeType !== 1) { return; }
-          if (node.matches(results)) { announceResult(node); }
-          node.querySelectorAll(results).forEach(announceResult);
-        });
+        if (change.type === "attributes") {  // a widget gets its classes once drawn
+          if (change.target.matches(OUTPUT) && !change.target.hasAttribute("role")) {
+            makeLive(change.target, false);
+          }
+          return;
+        }
+        change.addedNodes.forEach(function (node) { if (node.nodeType === 1) { found(node); } });
       });
-    }).observe(document.body, { childList: true, subtree: true });
+    }).observe(document.body, { childList: true, subtree: true, attributes: true, attributeFilter: ["class"] });
   }
   if (document.body) { watchResults(); } else { document.addEventListener("DOMContentLoaded", watchResults); }
 
