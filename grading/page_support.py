@@ -16,7 +16,7 @@ from typing import Any
 import ipywidgets as widgets
 from tremplin.widgets.errors import TremplinError
 from tremplin.widgets.feedback_panel import PanelItem
-from tremplin.widgets.i18n import current_locale, t
+from tremplin.widgets.i18n import SUPPORTED_LOCALES, catalogue, current_locale, t
 from tremplin.widgets.paths import data_root as default_data_root
 from tremplin.widgets.search import SearchEngine
 from tremplin.widgets.workspace import Workspace
@@ -35,7 +35,10 @@ def open_engine(world_dir: Path) -> SearchEngine:
 
 
 def preload(data_root: Path | None = None) -> None:
-    """Open the world and its index ahead of the learner (a preheated kernel does it while waiting)."""
+    """Open the world, its index and the words of every language ahead of the learner (a
+    preheated kernel does it while waiting; the learner's language is known only once there)."""
+    for locale in SUPPORTED_LOCALES:
+        catalogue(locale)
     try:
         world_dir = default_data_root(data_root) / "world"
         open_engine(world_dir)

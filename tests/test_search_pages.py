@@ -94,3 +94,12 @@ def test_the_lesson_sends_few_models_when_the_learner_arrives(
     layouts = [m for m in models.values() if isinstance(m, widgets.Layout)]
     assert len(layouts) <= 3, len(layouts)  # the shared plain and wide layouts
     assert len(models) <= 45, len(models)
+
+
+def test_preload_reads_every_language_before_the_learner_arrives(tmp_path) -> None:
+    from tremplin.grading.page_support import preload
+    from tremplin.widgets.i18n import SUPPORTED_LOCALES, catalogue
+
+    catalogue.cache_clear()
+    preload(tmp_path / "vide")  # a broken data folder says nothing while the page waits
+    assert catalogue.cache_info().currsize == len(SUPPORTED_LOCALES)
