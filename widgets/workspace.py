@@ -126,6 +126,14 @@ def pseudonym_slug(pseudonym: str) -> str:
     return slug
 
 
+def _make_maildir(path: Path) -> None:
+    """A Maildir at `path` (tmp/, new/, cur/, private as `mailbox` makes them), whoever else is
+    making it at the same moment."""
+    path.mkdir(mode=0o700, exist_ok=True)
+    for part in ("tmp", "new", "cur"):
+        (path / part).mkdir(mode=0o700, exist_ok=True)
+
+
 class Workspace:
     """One learner's workspace folder; get one with `create` or `open`."""
 
@@ -211,12 +219,15 @@ class Workspace:
         return cls(root, _read_profile(root / PROFILE), clock)
 
     def _ensure_layout(self) -> None:
-        """Create what is missing of mail/, documents/ and the journal file."""
-        inbox = mailbox.Maildir(self.mail_dir, create=True)
-        present = set(inbox.list_folders())
+        """Create what is missing of mail/, documents/ and the journal file.
+
+        The Maildir (and its folders) is laid out here rather than by `mailbox.Maildir(create=True)`
+        and `add_folder`, which test then create: two kiosk pages creating the same learner's
+        workspace at once made one of them fail (FileExistsError). The layout is Maildir's own."""
+        _make_maildir(self.mail_dir)
         for folder in MAIL_FOLDERS:
-            if folder not in present:
-                inbox.add_folder(folder)
+            _make_maildir(self.mail_dir / f".{folder}")
+            os.close(os.open(self.mail_dir / f".{folder}" / "maildirfolder", os.O_WRONLY | os.O_CREAT, 0o666))
         for folder in (self.documents_dir, self.usb_dir, self.editor_dir):
             folder.mkdir(exist_ok=True)
         os.close(os.open(self.journal_path, os.O_WRONLY | os.O_CREAT | os.O_CLOEXEC, 0o666))
