@@ -5,9 +5,8 @@ side is in test_keyboard_browser.py)."""
 
 from __future__ import annotations
 
-from tremplin.widgets.feedback_panel import FeedbackPanel, PanelItem, render_items
+from tremplin.widgets.feedback_panel import OUTPUT_CLASS, FeedbackPanel, PanelItem, render_items
 from tremplin.widgets.i18n import t
-from tremplin.widgets.live_status import LIVE_CLASS
 
 ITEMS = [
     PanelItem("Lancer une recherche", True, "C'est fait.", 1, 1),
@@ -18,7 +17,7 @@ ITEMS = [
 def test_a_check_puts_its_result_in_a_polite_live_region() -> None:
     panel = FeedbackPanel(lambda: ITEMS)
     assert "role=" not in panel.output.value  # the intro is not announced
-    assert LIVE_CLASS in panel.output._dom_classes  # the page makes the output a live region
+    assert OUTPUT_CLASS in panel.output._dom_classes  # the page makes the output a live region
     assert panel.refresh() == ITEMS
     value = panel.output.value
     assert value.startswith(

@@ -130,8 +130,7 @@ def sign_in(page, pseudonym: str, code: str, says: str | None = None) -> None:
     page.get_by_role("button", name="Ouvrir mon espace").click()
     expect(field).to_have_value("", timeout=PAGE_MS)
     if says:
-        # said at once: the message widget is the live region, made assertive by the alert
-        alert = page.locator(".tremplin-live[role=alert][aria-live=assertive] .tremplin-message")
+        alert = page.locator(".tremplin-message[role=alert]")
         expect(alert).to_contain_text(says, timeout=PAGE_MS)
 
 

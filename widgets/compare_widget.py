@@ -17,7 +17,6 @@ import ipywidgets as w
 from tremplin.widgets import geo
 from tremplin.widgets.errors import TremplinError
 from tremplin.widgets.i18n import number, t
-from tremplin.widgets.live_status import live
 from tremplin.widgets.search import salary_text
 
 COMPARE = "offer.compare"
@@ -120,7 +119,7 @@ class CompareWidget:
         self.home = home
         self.on_change = on_change
         self.picked: list[str] = []
-        self.status = live(w.HTML(self._status_html(t("compare.how_to"))))
+        self.status = w.HTML(self._status_html(t("compare.how_to")))
         self.table = w.HTML()
         self.clear_button = w.Button(description=t("compare.clear"), icon="times",
                                      tooltip=t("compare.clear_tooltip"))

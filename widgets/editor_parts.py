@@ -28,7 +28,6 @@ from tremplin.widgets.documents.model import LINE_MAX, TEXT_MAX, Entry, save_jso
 from tremplin.widgets.documents.render_html import render_html
 from tremplin.widgets.errors import TremplinError
 from tremplin.widgets.i18n import t
-from tremplin.widgets.live_status import live
 
 LOG = logging.getLogger(__name__)
 
@@ -149,7 +148,7 @@ class Status:
     """The one message area of an editor: what happened and what to do next, read out by screen readers."""
 
     def __init__(self) -> None:
-        self.widget = live(w.HTML())
+        self.widget = w.HTML()
         self.text = ""
 
     def say(self, text: str, role: str = "status") -> None:

@@ -19,7 +19,6 @@ import ipywidgets as w
 from tremplin.widgets import geo
 from tremplin.widgets.errors import TremplinError
 from tremplin.widgets.i18n import t
-from tremplin.widgets.live_status import live
 
 MAX_FIELD = 300
 MAX_RESULTS = 10
@@ -95,7 +94,7 @@ class EmployerWidget:
         self.search_button = w.Button(description=t("employer.search_button"), icon="search",
                                       button_style="primary")
         self.search_button.on_click(lambda _b: self.search(self.query.value))
-        self.status = live(w.HTML(self._status(t("employer.intro"))))
+        self.status = w.HTML(self._status(t("employer.intro")))
         self.results_box = w.VBox()
         self.page = w.HTML()
         self.note_name = w.Text(description=t("employer.note_name"), layout=wide, style=style)

@@ -14,7 +14,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from tremplin.widgets.i18n import number, t
-from tremplin.widgets.live_status import live
 from tremplin.widgets.shared_looks import column, html_widget, plain_button
 
 LOG = logging.getLogger(__name__)
@@ -55,6 +54,11 @@ def render_items(items: Sequence[PanelItem]) -> str:
     )
 
 
+#: The class of the panel's output widget: it stays on the page, so tremplin.js makes it the live
+#: region of the results before any arrives (a region inserted with its message is not always said).
+OUTPUT_CLASS = "tremplin-feedback-output"
+
+
 def live_region(inner_html: str, *, problem: bool = False, check: int = 0) -> str:
     """`inner_html` in a region a screen reader announces: politely, or at once for a problem.
     `check` numbers the learner's checks: the same verdicts twice still change the page, so
@@ -78,7 +82,8 @@ class FeedbackPanel:
             button_style="primary",
             icon="check",
         )
-        self.output = live(html_widget(f"<p>{html.escape(t('feedback.intro'))}</p>"))
+        self.output = html_widget(f"<p>{html.escape(t('feedback.intro'))}</p>")
+        self.output.add_class(OUTPUT_CLASS)  # tremplin.js makes it the results' live region
         self.button.on_click(lambda _button: self.refresh())
         heading = html_widget(f"<h2>{html.escape(t('feedback.heading'))}</h2>")
         self.widget = column([heading, self.button, self.output])

@@ -21,7 +21,6 @@ import ipywidgets as w
 from tremplin.widgets.errors import TremplinError
 from tremplin.widgets.files_store import FilesStore, Item, TrashItem
 from tremplin.widgets.i18n import number, t
-from tremplin.widgets.live_status import live
 
 LOG = logging.getLogger(__name__)
 TRASH = "trash"
@@ -148,7 +147,7 @@ class FilesWidget:
         self.cancel_button = _button("cancel", "times", self.close_form)
         self.form = w.VBox()
         self.form.add_class("tremplin-files-form")
-        self.status = live(w.HTML())
+        self.status = w.HTML()
         self.download = w.HTML()
         self.file_actions = w.HBox([self.open_button, self.new_folder_button, self.rename_button,
                                     self.move_button, self.copy_button, self.delete_button,

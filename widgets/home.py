@@ -42,7 +42,6 @@ from tremplin.widgets.home_progress import (
     progress_html,
 )
 from tremplin.widgets.i18n import current_locale, t
-from tremplin.widgets.live_status import live
 from tremplin.widgets.visit import Visit, current_visit, end_visit, guard_visit, page_url, request_query
 from tremplin.widgets.visit_code import create_learner, propose_code, sign_in
 
@@ -152,7 +151,7 @@ class HomePage:
         self.folder = notebooks_dir(folder)
         self.visit: Visit | None = None
         self.welcome = widgets.HTML(self._welcome_html())
-        self.message = live(widgets.HTML())
+        self.message = widgets.HTML()
         # A returning learner: pseudonym and code.
         self.pseudonym = _field(widgets.Text, t("kiosk.pseudonym_label"), t("kiosk.pseudonym_placeholder"))
         self.code = _field(widgets.Password, t("kiosk.code_label"), t("kiosk.code_placeholder"))

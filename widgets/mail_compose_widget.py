@@ -15,7 +15,6 @@ from typing import Any
 import ipywidgets as w
 from tremplin.widgets.address_book import AddressBook
 from tremplin.widgets.i18n import t
-from tremplin.widgets.live_status import live
 
 FIELDS = ("to", "cc", "bcc")
 
@@ -65,7 +64,7 @@ class Composer:
         self.save_button.on_click(lambda _b: self.save())
         self.close_button = w.Button(description=t("mail_client.close"), icon="times")
         self.close_button.on_click(lambda _b: self.on_close())
-        self.status = live(w.HTML())
+        self.status = w.HTML()
         files = w.VBox([
             w.HTML(f"<h4>{html.escape(t('mail_client.attachments_heading'))}</h4>"
                    f"<p>{html.escape(t('mail_client.attach_help'))}</p>"),

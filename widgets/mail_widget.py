@@ -21,7 +21,6 @@ import ipywidgets as w
 from tremplin.widgets.address_book import AddressChooser
 from tremplin.widgets.errors import TremplinError
 from tremplin.widgets.i18n import t
-from tremplin.widgets.live_status import live
 from tremplin.widgets.mail_client_backend import (
     FOLDERS,
     INBOX,
@@ -60,7 +59,7 @@ class MailClient:
         self.messages = w.Select(description=t("mail_client.messages"), rows=8,
                                  layout=w.Layout(width="95%"))
         self.messages.observe(self._picked, names="value")
-        self.status = live(w.HTML())
+        self.status = w.HTML()
         self.reader = MessageReader(self.click_link, self.save_attachment)
         self.composer = Composer(contacts if contacts is not None else world_contacts(backend.world),
                                  backend.documents, self.send, self.save_draft, self.close_and_keep)

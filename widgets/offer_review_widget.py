@@ -19,7 +19,6 @@ from typing import Any
 import ipywidgets as w
 from tremplin.widgets.errors import TremplinError
 from tremplin.widgets.i18n import t
-from tremplin.widgets.live_status import live
 from tremplin.widgets.search import salary_text
 from tremplin.widgets.shortlist import add_offer, current_shortlist, remove_offer
 from tremplin.widgets.shortlist_widget import clean_text
@@ -136,7 +135,7 @@ class OfferReviewWidget:
         self.save_button.on_click(lambda _b: self.save())
         self.previous_button.on_click(lambda _b: self.show(self.index - 1))
         self.next_button.on_click(lambda _b: self.show(self.index + 1))
-        self.status = live(w.HTML())
+        self.status = w.HTML()
         self.why = w.HTML()
         self.summary = w.HTML()
         ask = w.HTML(f"<h4>{_esc(t('scams.signs_heading'))}</h4>")

@@ -15,7 +15,6 @@ from typing import Any
 import ipywidgets as w
 from tremplin.widgets import geo
 from tremplin.widgets.i18n import number, t
-from tremplin.widgets.live_status import live
 from tremplin.widgets.routes import Route, RoutePlan, RoutePlanner, parse_euros
 
 MAP_WIDTH, MAP_HEIGHT = 640, 360
@@ -257,7 +256,7 @@ class CostAnswer:
         )
         self.button = w.Button(description=t("routes_widget.answer_button"), icon="save")
         self.button.on_click(lambda _b: self.submit())
-        self.status = live(w.HTML())
+        self.status = w.HTML()
         heading = w.HTML(f"<h3>{html.escape(t('routes_widget.answer_heading'))}</h3>"
                          f"<p>{html.escape(t('routes_widget.answer_help'))}</p>")
         self.widget = w.VBox([heading, self.month, self.car, self.button, self.status])

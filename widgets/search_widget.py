@@ -16,7 +16,6 @@ from typing import Any, Protocol
 import ipywidgets as w
 from tremplin.widgets.errors import TremplinError
 from tremplin.widgets.i18n import t
-from tremplin.widgets.live_status import live
 from tremplin.widgets.search import Hit, SearchEngine, SearchResults, salary_text
 from tremplin.widgets.shared_looks import (
     column,
@@ -114,8 +113,8 @@ class SearchWidget:
         self.search_button = plain_button(description=t("search.search_button"), button_style="primary",
                                       tooltip=t("search.search_tooltip"), icon="search")
         self.search_button.on_click(lambda _: self.run_search())
-        self.status = live(html_widget(self._status_html(t("search.no_search_yet"))))
-        self.heading = live(html_widget())
+        self.status = html_widget(self._status_html(t("search.no_search_yet")))
+        self.heading = html_widget()
         self.results_box = column()
         self.previous_button = plain_button(description=t("search.previous"), icon="arrow-left",
                                         tooltip=t("search.previous_tooltip"), disabled=True)

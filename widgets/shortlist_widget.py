@@ -16,7 +16,6 @@ from typing import Any, Protocol
 import ipywidgets as w
 from tremplin.widgets.errors import TremplinError
 from tremplin.widgets.i18n import t
-from tremplin.widgets.live_status import live
 from tremplin.widgets.shared_looks import column, html_widget, labelled, line, plain_button, wide_layout
 from tremplin.widgets.shortlist import (
     ShortlistEntry,
@@ -81,7 +80,7 @@ class ShortlistWidget:
         self.show_all_button = plain_button(description=t("compare.show_all"), icon="list",
                                         tooltip=t("compare.show_all_tooltip"))
         self.show_all_button.on_click(lambda _b: self.show_all())
-        self.status = live(html_widget(self._status_html("")))
+        self.status = html_widget(self._status_html(""))
         self.rows_box = column()
         self.widget = column([
             html_widget(f"<h3>{_esc(t('search.shortlist_title'))}</h3>"

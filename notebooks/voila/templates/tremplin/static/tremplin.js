@@ -98,15 +98,15 @@
     if (status) { status.textContent = text; }
   }
 
-  // ---- Messages, announced -----------------------------------------------------------------
-  // A widget's message (a « Vérifier » result, « 12 offres trouvées », « Offre enregistrée »,
-  // a refused code…) replaces the previous one inside its widget as a new element with a role
-  // (status, or alert), and a live region inserted with its message is not announced by every
-  // screen reader. So each widget that shows messages (class tremplin-live, widgets/live_status.py)
-  // is made a live region when it is drawn, before any message; each message that arrives passes
-  // it its kind (polite, or assertive for an alert) and keeps no role of its own: said once.
-  var OUTPUT = ".tremplin-live";
-  var RESULT = '.tremplin-live [role="status"], .tremplin-live [role="alert"]';
+  // ---- Check results, announced --------------------------------------------------------------
+  // A « Vérifier » result replaces the previous one inside the panel's output widget as a new
+  // element (role status, or alert for a failed check), and a live region inserted with its
+  // message is not announced by every screen reader. So the output widget itself, which stays
+  // on the page from its first drawing, is made the live region before any result arrives;
+  // each new result passes it its kind (polite, or assertive for a failure) and keeps no role
+  // of its own: every result is said, once.
+  var OUTPUT = ".tremplin-feedback-output";
+  var RESULT = ".tremplin-feedback-result[role]";
 
   function makeLive(output, urgent) {
     output.setAttribute("role", urgent ? "alert" : "status");
@@ -119,10 +119,6 @@
     if (!output) { return; }  // a result elsewhere keeps its own role
     var urgent = result.getAttribute("role") === "alert";
     ["role", "aria-live", "aria-atomic"].forEach(function (name) { result.removeAttribute(name); });
-    result.querySelectorAll("[role=status], [role=alert]").forEach(function (inner) {
-      urgent = urgent || inner.getAttribute("role") === "alert";
-      ["role", "aria-live", "aria-atomic"].forEach(function (name) { inner.removeAttribute(name); });
-    });
     result.setAttribute("data-tremplin-announced", urgent ? "alert" : "status");
     makeLive(output, urgent);
   }
