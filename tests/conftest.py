@@ -99,3 +99,30 @@ def browser() -> Iterator[object]:
         chromium = launch_chromium(playwright)
         yield chromium
         chromium.close()
+
+
+#: How much of a failed browser test's page text goes into the report (CI prints it).
+PAGE_TEXT_AT_FAILURE = 4000
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> Iterator[None]:
+    """A browser test that fails shows, in the report, what its page said at that moment (and
+    leaves a screenshot beside pytest's temporary folders): a flaky failure on a clean clone
+    can then be read from CI's output instead of guessed."""
+    outcome = yield
+    report = outcome.get_result()
+    page = getattr(item, "funcargs", {}).get("page")
+    if report.when != "call" or not report.failed or not hasattr(page, "screenshot"):
+        return
+    try:
+        text = page.inner_text("body", timeout=5000)
+        shot = Path(item.config._tmp_path_factory.getbasetemp()) / (
+            "".join(c if c.isalnum() else "_" for c in item.nodeid)[-120:] + ".png"
+        )
+        page.screenshot(path=str(shot), full_page=True, timeout=10000)
+    except Exception as error:  # noqa: BLE001 (the test's own failure is what matters)
+        report.sections.append(("page at failure", f"not readable: {error}"))
+        return
+    said = f"{page.url}\n{text[:PAGE_TEXT_AT_FAILURE]}\n(screenshot: {shot})"
+    report.sections.append(("page at failure", said))

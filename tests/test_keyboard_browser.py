@@ -90,8 +90,11 @@ def test_a_lesson_from_search_to_check_with_the_keyboard_only(kiosk: Kiosk, page
     tab_to(page, "input", "Mots-clés")
     page.keyboard.type(scenario.job.split()[0])
     tab_to(page, "select", "Contrat")
+    every_contract = page.evaluate("document.activeElement.value")
     page.keyboard.press("ArrowDown")  # arrows choose in a list (here: the first contract)
+    assert page.evaluate("document.activeElement.value") != every_contract
     page.keyboard.press("ArrowUp")  # and back to every contract
+    assert page.evaluate("document.activeElement.value") == every_contract
     tab_to(page, "button", "Rechercher")
     page.keyboard.press("Enter")
     page.get_by_text("offres trouvées").first.wait_for()
