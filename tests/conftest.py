@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -108,7 +109,7 @@ PAGE_TEXT_AT_FAILURE = 4000
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> Iterator[None]:
     """A browser test that fails shows, in the report, what its page said at that moment (and
-    leaves a screenshot beside pytest's temporary folders): a flaky failure on a clean clone
+    leaves a screenshot in the temporary folder's tremplin-test-failures/): a flaky failure on a clean clone
     can then be read from CI's output instead of guessed."""
     outcome = yield
     report = outcome.get_result()
@@ -117,9 +118,9 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> Itera
         return
     try:
         text = page.inner_text("body", timeout=5000)
-        shot = Path(item.config._tmp_path_factory.getbasetemp()) / (
-            "".join(c if c.isalnum() else "_" for c in item.nodeid)[-120:] + ".png"
-        )
+        folder = Path(tempfile.gettempdir()) / "tremplin-test-failures"
+        folder.mkdir(exist_ok=True)
+        shot = folder / ("".join(c if c.isalnum() else "_" for c in item.nodeid)[-120:] + ".png")
         page.screenshot(path=str(shot), full_page=True, timeout=10000)
     except Exception as error:  # noqa: BLE001 (the test's own failure is what matters)
         report.sections.append(("page at failure", f"not readable: {error}"))
