@@ -18,7 +18,7 @@ from typing import Any
 from tremplin.grading.check_context import CheckContext
 from tremplin.grading.check_model import REGISTRY, Outcome
 from tremplin.grading.employer_scenario import EPREUVE, LESSON, EmployerScenario
-from tremplin.widgets.employer_widget import address_line, domain, folded, matches
+from tremplin.widgets.employer_directory import address_line, domain, folded, matches
 from tremplin.widgets.i18n import t
 
 ACTIVITIES = [EPREUVE, LESSON]

@@ -14,7 +14,7 @@ from tremplin.grading.check_context import CheckContext
 from tremplin.grading.check_model import REGISTRY, Outcome
 from tremplin.grading.scams_scenario import EPREUVE, LESSON, ScamScenario, new_signs
 from tremplin.widgets.i18n import t
-from tremplin.widgets.offer_review_widget import FLAG, Decision, decisions
+from tremplin.widgets.offer_decisions import FLAG, Decision, decisions
 from tremplin.widgets.shortlist import current_shortlist
 
 ACTIVITIES = [EPREUVE, LESSON]

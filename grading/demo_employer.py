@@ -14,7 +14,7 @@ from typing import Any
 
 from tremplin.grading.demo_plan import DILIGENT, HASTY, DemoPlan
 from tremplin.grading.employer_pages import EmployerActivity, build_employer_activity
-from tremplin.widgets.employer_widget import address_line
+from tremplin.widgets.employer_directory import address_line
 
 
 def _open(page: EmployerActivity, name: str, commune: str | None = None) -> dict[str, Any] | None:

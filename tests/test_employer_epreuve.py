@@ -19,7 +19,7 @@ from tremplin.grading.employer_pages import (
     employer_mission_html,
 )
 from tremplin.grading.employer_scenario import candidates, employer_scenario
-from tremplin.widgets.employer_widget import address_line, domain, folded
+from tremplin.widgets.employer_directory import address_line, domain, folded
 from tremplin.widgets.i18n import t
 from tremplin.widgets.workspace import Workspace
 

@@ -6,7 +6,8 @@ import html
 from pathlib import Path
 
 from tremplin.widgets.activity import ActivityJournal
-from tremplin.widgets.employer_widget import EmployerWidget, matches
+from tremplin.widgets.employer_directory import matches
+from tremplin.widgets.employer_widget import EmployerWidget
 from tremplin.widgets.workspace import Workspace
 
 LESSON = "lecon-employeur"

@@ -10,16 +10,8 @@ import pytest
 from tremplin.widgets.activity import ActivityJournal
 from tremplin.widgets.errors import TremplinError
 from tremplin.widgets.i18n import LOCALES_DIR, t
-from tremplin.widgets.offer_review_widget import (
-    FLAG,
-    MAX_REASON,
-    SIGNS,
-    TRUST,
-    OfferReviewWidget,
-    decisions,
-    known_signs,
-    why_html,
-)
+from tremplin.widgets.offer_decisions import FLAG, SIGNS, TRUST, decisions, known_signs
+from tremplin.widgets.offer_review_widget import MAX_REASON, OfferReviewWidget, why_html
 from tremplin.widgets.shortlist import current_shortlist
 
 ACTIVITY = "lecon-arnaques"

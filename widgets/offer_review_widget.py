@@ -13,55 +13,17 @@ from __future__ import annotations
 
 import html
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 import ipywidgets as w
 from tremplin.widgets.errors import TremplinError
 from tremplin.widgets.i18n import t
+from tremplin.widgets.offer_decisions import FLAG, SIGNS, TRUST, Decision, decisions
 from tremplin.widgets.search import salary_text
 from tremplin.widgets.shortlist import add_offer, current_shortlist, remove_offer
 from tremplin.widgets.shortlist_widget import clean_text
 
-#: The warning signs a learner can tick, in the order they are listed (scams.json has their words).
-SIGNS = ("fees", "webmail", "iban_or_id", "pay_too_good", "reshipping", "money_transfer", "premium_phone")
-FLAG, TRUST = "offer.flag", "offer.trust"
 MAX_REASON = 500
-
-
-@dataclass(frozen=True)
-class Decision:
-    """The learner's last word on one offer: reported (with the signs ticked) or trusted."""
-
-    offer_id: str
-    kind: str
-    signs: tuple[str, ...]
-    reason: str
-
-
-def known_signs(values: Any) -> tuple[str, ...]:
-    """The known sign codes among `values` (a tampered journal may hold anything), in list order."""
-    if not isinstance(values, list | tuple):
-        return ()
-    given = {v for v in values if isinstance(v, str)}
-    return tuple(sign for sign in SIGNS if sign in given)
-
-
-def decisions(events: Iterable[Any]) -> dict[str, Decision]:
-    """offer id → the last report or trust of that offer, replayed from journal events."""
-    found: dict[str, Decision] = {}
-    for event in events:
-        if event.kind not in (FLAG, TRUST):
-            continue
-        offer_id = event.data.get("offer_id")
-        if isinstance(offer_id, bool) or not isinstance(offer_id, str | int) or not str(offer_id):
-            continue
-        reason = event.data.get("reason")
-        found[str(offer_id)] = Decision(
-            str(offer_id), event.kind, known_signs(event.data.get("signs")) if event.kind == FLAG else (),
-            reason if isinstance(reason, str) else "",
-        )
-    return found
 
 
 def _esc(value: Any) -> str:
