@@ -135,7 +135,9 @@
     found(document.body);
     new MutationObserver(function (changes) {
       changes.forEach(function (change) {
-        if (change.type === "attributes") {  // a widget gets its classes once drawn
+        // ipywidgets gives a view its classes after the view joined the page (tried: without
+        // this branch the panel's output never became a live region)
+        if (change.type === "attributes") {
           if (change.target.matches(OUTPUT) && !change.target.hasAttribute("role")) {
             makeLive(change.target, false);
           }
